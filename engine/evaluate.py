@@ -1,0 +1,429 @@
+"""Evaluating records: an evaluation compiled once into a plan, then run on each record.
+
+A plan is the evaluation's inputs followed by the formulas and deadlines it needs, in dependency
+order. Running it on a record yields a `Result` (outputs, errors, interpretations relied on) and,
+when asked, the steps that explain each value.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional
+
+from .bodies import Body
+from .calendar import WorkCalendar, default_calendar, months_between
+from .expressions import EvaluationError, Interpreter
+from .inputs import InputError
+from .methodology import Methodology
+from .scales import Scale
+
+DESCRIPTIVE_FIELDS = ("name", "position", "unit", "period", "note")  # carried through, never computed on
+ROUNDING = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN, "up": ROUND_UP}
+
+
+@dataclass(frozen=True)
+class RecordError:
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """One value of a result and what made it."""
+
+    name: str
+    kind: str  # input | parameter | formula | deadline | rating | eligibility | consequence
+    value: Any
+    rule: str
+    cite: tuple[str, ...]
+    label: dict
+    uses: tuple[str, ...] = ()
+    interpretations: tuple[str, ...] = ()
+
+
+@dataclass
+class Result:
+    id: str
+    evaluation: str
+    outputs: dict[str, Any] = field(default_factory=dict)
+    errors: list[RecordError] = field(default_factory=list)
+    interpretations: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    descriptive: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class UnknownEvaluation(LookupError):
+    pass
+
+
+class Evaluator:
+    """One evaluation of one methodology, compiled once and run on many records."""
+
+    def __init__(self, methodology: Methodology, evaluation: str, *, calendar: Optional[WorkCalendar] = None, explain: bool = False):
+        if evaluation not in methodology.evaluations:
+            known = ", ".join(methodology.evaluations) or "none"
+            raise UnknownEvaluation(f"{methodology.id} has no evaluation '{evaluation}' (it has: {known})")
+        self.m = methodology
+        self.spec = methodology.evaluations[evaluation]
+        self.calendar = calendar or default_calendar()
+        self.explain = explain
+        self.plan = self._plan()
+        self.interpreter = Interpreter(self._functions())
+        self.base_names: dict[str, Any] = dict(methodology.parameters)
+        self.base_names.update(methodology.scales)
+        self.base_names.update(methodology.bodies)
+        self._order = {name: i for i, name in enumerate(methodology.interpretations)}
+        self._seen: set[str] = set()  # interpretations relied on by the record being evaluated
+
+    # -- compile -------------------------------------------------------------------------------
+    def _plan(self) -> list[str]:
+        """Formulas and deadlines needed by this evaluation, dependencies first."""
+        m, spec = self.m, self.spec
+        roots: list[str] = list(spec.outputs)
+        if spec.score:
+            roots.append(spec.score)
+        for rule in spec.eligibility:
+            if rule in m.rules:
+                roots.extend(sorted(m.rules[rule].require.names))
+        for cid in spec.consequences:
+            c = m.consequences.get(cid)
+            if c and c.when:
+                roots.extend(sorted(c.when.names))
+            if c and c.deadline:
+                roots.append(c.deadline)
+        order: list[str] = []
+        seen: set[str] = set()
+
+        def visit(name: str) -> None:
+            if name in seen:
+                return
+            seen.add(name)
+            for dep in self._deps(name):
+                visit(dep)
+            if name in m.formulas or name in m.deadlines:
+                order.append(name)
+
+        for root in roots:
+            visit(root)
+        return order
+
+    def _deps(self, name: str) -> Iterable[str]:
+        m = self.m
+        if name in m.formulas:
+            return sorted(m.formulas[name].expr.names)
+        if name in m.deadlines:
+            d = m.deadlines[name]
+            deps = [d.anchor] if d.anchor else []
+            return deps + (sorted(d.year.names) if d.year else [])
+        return ()
+
+    # -- run -----------------------------------------------------------------------------------
+    def evaluate(self, record: Mapping[str, Any], index: int = 0) -> Result:
+        """Evaluate one record. Never raises for bad data: problems become the result's errors."""
+        rid = record.get("id") if isinstance(record, Mapping) else None
+        result = Result(id=str(rid) if rid not in (None, "") else f"#{index + 1}", evaluation=self.spec.id)
+        if not isinstance(record, Mapping):
+            result.errors.append(RecordError("id", "the record is not a mapping of fields"))
+            return result
+        if rid in (None, ""):
+            result.errors.append(RecordError("id", "the record has no id"))
+        self._seen = set()
+        names = dict(self.base_names)
+        self._read_inputs(record, names, result)
+        if result.errors:
+            return result
+        failed: set[str] = set()
+        for name in self.plan:
+            self._compute(name, names, failed, result)
+        self._finish(names, failed, result)
+        result.interpretations = sorted(self._seen, key=lambda i: self._order.get(i, 1 << 30))
+        return result
+
+    def evaluate_many(self, records: Iterable[Mapping[str, Any]]) -> Iterator[Result]:
+        for i, record in enumerate(records):
+            yield self.evaluate(record, i)
+
+    def _read_inputs(self, record: Mapping[str, Any], names: dict, result: Result) -> None:
+        allowed = self.spec.inputs
+        for key, value in record.items():
+            if key == "id":
+                continue
+            if key == "__error__":  # a reader could not parse this record
+                result.errors.append(RecordError("record", str(value)))
+                continue
+            if key in DESCRIPTIVE_FIELDS:
+                result.descriptive[key] = value
+            elif key not in allowed:
+                result.errors.append(RecordError(str(key), f"{key}: not an input of evaluation '{self.spec.id}' (inputs: {', '.join(allowed)})"))
+        for name in allowed:
+            spec = self.m.inputs[name]
+            try:
+                value = spec.coerce(record[name]) if name in record else spec.absent()
+            except InputError as exc:
+                result.errors.append(RecordError(exc.field, exc.message))
+                continue
+            names[name] = value
+            self._rely(self.m.element("input", name).interpretations)
+            if self.explain:
+                self._step(result, name, "input", value, "given" if name in record else "default", "input")
+
+    def _compute(self, name: str, names: dict, failed: set[str], result: Result) -> None:
+        if any(dep in failed for dep in self._deps(name)):
+            failed.add(name)
+            return
+        m = self.m
+        try:
+            if name in m.formulas:
+                expr = m.formulas[name].expr
+                value = self.interpreter.run(expr, names)
+                names[name] = value
+                self._rely(m.element("formula", name).interpretations)
+                for dep in expr.names:
+                    if dep in m.parameters:
+                        self._rely(m.element("parameter", dep).interpretations)
+                    elif dep in m.bodies:
+                        self._rely(m.element("body", dep).interpretations)
+                if self.explain:
+                    self._step(result, name, "formula", value, expr.source, "formula", tuple(sorted(expr.names)))
+            else:
+                names[name] = self._deadline(name, names, result)
+        except EvaluationError as exc:
+            failed.add(name)
+            names[name] = None
+            result.errors.append(RecordError(name, f"{name}: {exc}"))
+
+    def _deadline(self, name: str, names: dict, result: Result) -> Optional[dt.date]:
+        d = self.m.deadlines[name]
+        if d.anchor:
+            event = names.get(d.anchor)
+            if event is None:
+                if self.explain:
+                    self._step(result, name, "deadline", None, f"not computed: {d.anchor} not given", "deadline", (d.anchor,))
+                return None
+            value = d.compute(self.calendar, event=event)
+            uses: tuple[str, ...] = (d.anchor,)
+        else:
+            year = self.interpreter.run(d.year, names) if d.year else None
+            if year is None:
+                return None
+            value = d.compute(self.calendar, year=int(year))
+            uses = tuple(sorted(d.year.names)) if d.year else ()
+            why = self.calendar.why_not_working(value)
+            if why:
+                result.notes.append(f"{name}: {value.isoformat()} is not a working day ({why}); the act's date is kept [{', '.join(d.cite)}]")
+        self._rely(d.interpretations)
+        if d.anchor:
+            self._rely(self.m.calendar_interpretations)
+        if self.explain:
+            self._step(result, name, "deadline", value, d.rule_words(), "deadline", uses)
+        return value
+
+    def _finish(self, names: dict, failed: set[str], result: Result) -> None:
+        spec, m = self.spec, self.m
+        for out in spec.outputs:
+            if out not in failed:
+                result.outputs[out] = names.get(out)
+        if spec.eligibility:
+            unmet = []
+            for rid in spec.eligibility:
+                rule = m.rules[rid]
+                if any(n in failed for n in rule.require.names):
+                    return
+                try:
+                    ok = self.interpreter.run(rule.require, names)
+                except EvaluationError as exc:
+                    result.errors.append(RecordError(rid, f"{rid}: {exc}"))
+                    return
+                self._rely(m.element("eligibility", rid).interpretations)
+                if not ok:
+                    unmet.append(rid)
+                if self.explain:
+                    self._step(result, rid, "eligibility", bool(ok), rule.require.source, "eligibility", tuple(sorted(rule.require.names)))
+            result.outputs["eligible"] = not unmet
+            result.outputs["unmet"] = unmet
+            if unmet:
+                return
+        if spec.score:
+            if spec.score in failed:
+                return
+            score = names[spec.score]
+            result.outputs["score"] = score
+            names["score"] = score
+            if spec.rating:
+                try:
+                    band = self._classify(m.scales[spec.rating], score)
+                except EvaluationError as exc:
+                    result.errors.append(RecordError("rating", f"rating: {exc}"))
+                    return
+                result.outputs["rating"] = band.id
+                names["rating"] = band.id
+                if self.explain:
+                    self._step(result, "rating", "rating", band.id, f"band of {spec.score} on scale {spec.rating}: {band.describe()}", "scale", (spec.score,), name_kind=("scale", spec.rating), band=band)
+        if spec.consequences:
+            result.outputs["consequences"] = self._consequences(names, failed, result)
+
+    def _consequences(self, names: dict, failed: set[str], result: Result) -> list[dict]:
+        applied = []
+        for cid in self.spec.consequences:
+            c = self.m.consequences[cid]
+            if c.when is not None:
+                if any(n in failed for n in c.when.names):
+                    continue
+                try:
+                    holds = self.interpreter.run(c.when, names)
+                except EvaluationError as exc:
+                    result.errors.append(RecordError(cid, f"{cid}: {exc}"))
+                    continue
+                if not holds:
+                    continue
+            element = self.m.element("consequence", cid)
+            self._rely(element.interpretations)
+            entry: dict[str, Any] = {"id": cid, "label": element.label, "cite": list(element.cite)}
+            if c.amount is not None:
+                entry["amount"] = c.amount
+            elif c.amount_note:
+                entry["amount"] = None
+                entry["amount_note"] = c.amount_note
+            if c.deadline:
+                entry["deadline"] = names.get(c.deadline)
+            applied.append(entry)
+            if self.explain:
+                self._step(result, cid, "consequence", True, c.when.source if c.when else "always", "consequence", tuple(sorted(c.when.names)) if c.when else ())
+        return applied
+
+    def _classify(self, scale: Scale, x: Any):
+        if not isinstance(x, Decimal):
+            raise EvaluationError(f"scale '{scale.id}' needs a number, got {x!r}")
+        band, policy = scale.classify(x)
+        self._rely(scale.interpretations)
+        self._rely(band.interpretations)
+        if policy and policy.interpretation:
+            self._seen.add(policy.interpretation)
+        return band
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _rely(self, ids: Iterable[str]) -> None:
+        self._seen.update(ids)
+
+    def _step(self, result: Result, name: str, kind: str, value: Any, rule: str, element_kind: str,
+              uses: tuple[str, ...] = (), name_kind: Optional[tuple[str, str]] = None, band=None) -> None:
+        ek, eid = name_kind or (element_kind, name)
+        element = self.m.elements.get((ek, eid))
+        cite = element.cite if element else ()
+        label = element.label if element else {}
+        interps = element.interpretations if element else ()
+        if band is not None:
+            cite, label, interps = (band.cite or cite), band.label, interps + band.interpretations
+        result.steps.append(Step(name, kind, value, rule, cite, label, uses, interps))
+
+    def _functions(self) -> dict[str, Callable]:
+        return {
+            "sum": _sum, "mean": _mean, "count": _count, "min": _min, "max": _max, "abs": _abs, "round": _round,
+            "all": _all, "any": _any, "months_between": _months_between, "days_between": _days_between,
+            "band": self._fn_band, "points": self._fn_points, "quorate": _quorate, "vote": _vote,
+        }
+
+    def _fn_band(self, scale: Any, x: Any) -> str:
+        return self._classify(_need(scale, Scale, "band"), x).id
+
+    def _fn_points(self, scale: Any, x: Any) -> Decimal:
+        band = self._classify(_need(scale, Scale, "points"), x)
+        if band.points is None:
+            raise EvaluationError(f"band '{band.id}' of scale '{scale.id}' has no points")
+        return band.points
+
+
+def _need(value: Any, kind: type, fn: str) -> Any:
+    if not isinstance(value, kind):
+        raise EvaluationError(f"{fn}() needs a {kind.__name__.lower()} as its first argument")
+    return value
+
+
+def _numbers(values: Any, fn: str) -> list[Decimal]:
+    if not isinstance(values, list):
+        raise EvaluationError(f"{fn}() needs a list, got {values!r}")
+    for v in values:
+        if not isinstance(v, Decimal):
+            raise EvaluationError(f"{fn}() needs numbers, got {v!r}")
+    return values
+
+
+def _sum(values: Any) -> Decimal:
+    return sum(_numbers(values, "sum"), Decimal(0))
+
+
+def _mean(values: Any) -> Decimal:
+    values = _numbers(values, "mean")
+    if not values:
+        raise EvaluationError("mean() of an empty list")
+    return sum(values, Decimal(0)) / Decimal(len(values))
+
+
+def _count(values: Any) -> Decimal:
+    if not isinstance(values, list):
+        raise EvaluationError(f"count() needs a list, got {values!r}")
+    return Decimal(len(values))
+
+
+def _min(*args: Any) -> Any:
+    values = _numbers(args[0], "min") if len(args) == 1 else list(args)
+    if not values:
+        raise EvaluationError("min() of an empty list")
+    return min(values)
+
+
+def _max(*args: Any) -> Any:
+    values = _numbers(args[0], "max") if len(args) == 1 else list(args)
+    if not values:
+        raise EvaluationError("max() of an empty list")
+    return max(values)
+
+
+def _abs(x: Any) -> Decimal:
+    if not isinstance(x, Decimal):
+        raise EvaluationError(f"abs() needs a number, got {x!r}")
+    return abs(x)
+
+
+def _round(x: Any, places: Any, mode: Any) -> Decimal:
+    if not isinstance(x, Decimal) or not isinstance(places, Decimal) or mode not in ROUNDING:
+        raise EvaluationError(f"round() needs (number, places, mode) with mode one of {', '.join(ROUNDING)}")
+    return x.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUNDING[mode])
+
+
+def _all(values: Any) -> bool:
+    if not isinstance(values, list):
+        raise EvaluationError("all() needs a list")
+    return all(values)
+
+
+def _any(values: Any) -> bool:
+    if not isinstance(values, list):
+        raise EvaluationError("any() needs a list")
+    return any(values)
+
+
+def _months_between(a: Any, b: Any) -> Decimal:
+    if not isinstance(a, dt.date) or not isinstance(b, dt.date):
+        raise EvaluationError("months_between() needs two dates")
+    return Decimal(months_between(a, b))
+
+
+def _days_between(a: Any, b: Any) -> Decimal:
+    if not isinstance(a, dt.date) or not isinstance(b, dt.date):
+        raise EvaluationError("days_between() needs two dates")
+    return Decimal((b - a).days)
+
+
+def _quorate(body: Any, members: Any, present: Any) -> bool:
+    return _need(body, Body, "quorate").quorate(int(members), int(present))
+
+
+def _vote(body: Any, votes_for: Any, votes_against: Any, chair_for: Any) -> str:
+    return _need(body, Body, "vote").vote(int(votes_for), int(votes_against), chair_for)

@@ -1,0 +1,127 @@
+"""Presenting results: JSON for machines, CSV for spreadsheets, a table and explanations for people."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+from typing import Any, Iterable
+
+from .evaluate import Result
+from .jsonout import dumps, number
+from .methodology import Methodology
+
+
+def text(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return number(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "; ".join(c["id"] if isinstance(c, dict) and "id" in c else text(c) for c in value)
+    return str(value)
+
+
+def result_dict(result: Result, m: Methodology, *, explain: bool = False) -> dict:
+    out: dict[str, Any] = {"id": result.id}
+    if result.descriptive:
+        out.update({k: v for k, v in result.descriptive.items()})
+    out["outputs"] = dict(result.outputs)
+    if "rating" in result.outputs:
+        scale = m.scales[m.evaluations[result.evaluation].rating]
+        out["outputs"]["rating_label"] = scale.band(result.outputs["rating"]).label
+    out["errors"] = [{"field": e.field, "message": e.message} for e in result.errors]
+    out["interpretations"] = [
+        {"id": i, "cite": list(m.interpretations[i].cite), "does": m.interpretations[i].does}
+        for i in result.interpretations if i in m.interpretations
+    ]
+    if result.notes:
+        out["notes"] = list(result.notes)
+    if explain:
+        out["steps"] = [
+            {"name": s.name, "kind": s.kind, "value": s.value, "rule": s.rule, "cite": list(s.cite), "label": s.label,
+             "uses": list(s.uses), "interpretations": list(s.interpretations)}
+            for s in result.steps
+        ]
+    return out
+
+
+def result_to_json(result: Result, m: Methodology, *, explain: bool = False, indent: int | None = None) -> str:
+    return dumps(result_dict(result, m, explain=explain), indent)
+
+
+def columns(results: list[Result]) -> list[str]:
+    cols: list[str] = []
+    for r in results:
+        for k in r.outputs:
+            if k not in cols:
+                cols.append(k)
+    return cols
+
+
+def csv_rows(results: Iterable[Result], cols: list[str]) -> Iterable[str]:
+    """CSV text, a header then one line per result (outputs flattened, errors joined)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["id", *cols, "errors", "interpretations"])
+    yield buf.getvalue()
+    for r in results:
+        buf.seek(0)
+        buf.truncate()
+        writer.writerow([r.id, *(text(r.outputs.get(c)) if c in r.outputs else "" for c in cols),
+                         " | ".join(e.message for e in r.errors), "; ".join(r.interpretations)])
+        yield buf.getvalue()
+
+
+def table(results: list[Result], m: Methodology) -> str:
+    """A plain aligned table with Kazakh and English labels of the rating."""
+    cols = columns(results)
+    head = ["id", *cols]
+    rows: list[list[str]] = []
+    for r in results:
+        row = [r.id]
+        for c in cols:
+            v = r.outputs.get(c)
+            if c == "rating" and v is not None:
+                label = m.scales[m.evaluations[r.evaluation].rating].band(v).label
+                row.append(f"{label.get('kk', v)} / {label.get('en', v)}")
+            else:
+                row.append(text(v) if c in r.outputs else "")
+        rows.append(row)
+    widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h) for i, h in enumerate(head)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths)), "  ".join("-" * w for w in widths)]
+    for r, row in zip(results, rows):
+        lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+        for e in r.errors:
+            lines.append(f"    error: {e.message}")
+    return "\n".join(lines)
+
+
+def explanation(result: Result, m: Methodology) -> str:
+    """Why each value is what it is: value, rule, citation, inputs used, interpretations."""
+    lines = [f"{result.id} — {m.id} {result.evaluation}"]
+    for s in result.steps:
+        label = s.label.get("kk", "") if s.label else ""
+        en = s.label.get("en", "") if s.label else ""
+        cite = ", ".join(s.cite) or "—"
+        lines.append(f"  {s.name} = {text(s.value)}    [{cite}]")
+        if label or en:
+            lines.append(f"      {label}{' / ' if label and en else ''}{en}")
+        if s.kind not in ("input",):
+            lines.append(f"      rule: {s.rule}")
+        if s.uses:
+            lines.append(f"      uses: {', '.join(s.uses)}")
+        for i in s.interpretations:
+            if i in m.interpretations:
+                lines.append(f"      interpretation {i} [{', '.join(m.interpretations[i].cite)}]: {m.interpretations[i].does}")
+    for e in result.errors:
+        lines.append(f"  error: {e.message}")
+    for n in result.notes:
+        lines.append(f"  note: {n}")
+    if result.interpretations:
+        lines.append("  relied on: " + ", ".join(result.interpretations))
+    return "\n".join(lines)
