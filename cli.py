@@ -197,6 +197,10 @@ def _run(ctx, methodology, evaluation, input_path, input_format, fmt, explain, o
         fail(str(exc))
     if not Path(input_path).exists():
         fail(f"{input_path}: no such file")
+    status = m.act.get("status")
+    if status != "in_force":
+        why = "; ".join(m.interpretations[i].does for i in m.act.get("interpretations", ()) if i in m.interpretations)
+        click.echo(f"note: {m.id} has status '{status}'{': ' + why if why else ''}", err=True)
     records = read_records(input_path, input_format)
     if only is not None:
         records = (r for r in records if str(r.get("id")) == only)
@@ -210,7 +214,7 @@ def _run(ctx, methodology, evaluation, input_path, input_format, fmt, explain, o
             count += 1
             failed += bool(result.errors)
             for e in result.errors:
-                click.echo(f"{input_path}: record {result.id}: {e.field}: {e.message}", err=True)
+                click.echo(f"{input_path}: record {result.id}: {e.message}", err=True)
             if fmt == "jsonl":
                 out.write(result_to_json(result, m, explain=explain) + "\n")
             elif fmt == "csv" and count == 1:
@@ -225,7 +229,7 @@ def _run(ctx, methodology, evaluation, input_path, input_format, fmt, explain, o
                 click.echo(f"\r{count} records…", err=True, nl=False)
         if not streaming:
             if fmt == "json":
-                out.write(dumps({"methodology": m.id, "evaluation": evaluation, "sha256": m.sha256,
+                out.write(dumps({"methodology": m.id, "evaluation": evaluation, "status": status, "sha256": m.sha256,
                                  "results": [result_dict(r, m, explain=explain) for r in results]}) + "\n")
             elif fmt == "explain":
                 out.write("\n\n".join(explanation(r, m) for r in results) + "\n")

@@ -181,16 +181,21 @@ class Evaluator:
         try:
             if name in m.formulas:
                 expr = m.formulas[name].expr
+                before = set(self._seen)
                 value = self.interpreter.run(expr, names)
                 names[name] = value
                 self._rely(m.element("formula", name).interpretations)
-                for dep in expr.names:
+                for dep in sorted(expr.names):
                     if dep in m.parameters:
                         self._rely(m.element("parameter", dep).interpretations)
+                        if self.explain and not any(s.name == dep for s in result.steps):
+                            self._step(result, dep, "parameter", m.parameters[dep], "set by the act", "parameter")
                     elif dep in m.bodies:
                         self._rely(m.element("body", dep).interpretations)
                 if self.explain:
-                    self._step(result, name, "formula", value, expr.source, "formula", tuple(sorted(expr.names)))
+                    # interpretations met while computing this value (a gap policy, a band's reading)
+                    met = tuple(i for i in sorted(self._seen - before) if i not in m.element("formula", name).interpretations)
+                    self._step(result, name, "formula", value, expr.source, "formula", tuple(sorted(expr.names)), extra_interpretations=met)
             else:
                 names[name] = self._deadline(name, names, result)
         except EvaluationError as exc:
@@ -312,7 +317,8 @@ class Evaluator:
         self._seen.update(ids)
 
     def _step(self, result: Result, name: str, kind: str, value: Any, rule: str, element_kind: str,
-              uses: tuple[str, ...] = (), name_kind: Optional[tuple[str, str]] = None, band=None) -> None:
+              uses: tuple[str, ...] = (), name_kind: Optional[tuple[str, str]] = None, band=None,
+              extra_interpretations: tuple[str, ...] = ()) -> None:
         ek, eid = name_kind or (element_kind, name)
         element = self.m.elements.get((ek, eid))
         cite = element.cite if element else ()
@@ -320,7 +326,7 @@ class Evaluator:
         interps = element.interpretations if element else ()
         if band is not None:
             cite, label, interps = (band.cite or cite), band.label, interps + band.interpretations
-        result.steps.append(Step(name, kind, value, rule, cite, label, uses, interps))
+        result.steps.append(Step(name, kind, value, rule, cite, label, uses, interps + extra_interpretations))
 
     def _functions(self) -> dict[str, Callable]:
         return {

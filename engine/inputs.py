@@ -56,6 +56,8 @@ class InputSpec:
         """Turn a raw value (from YAML, JSON or a CSV cell) into its exact typed value."""
         name = name or self.id
         if raw is None or (isinstance(raw, str) and raw.strip() == "" and self.type != "string"):
+            if self.default is not MISSING and name == self.id:
+                return self.coerce(self.default)
             if self.optional:
                 return None
             raise InputError(name, f"{name}: a value is required{self.where()}")

@@ -1,10 +1,18 @@
-"""A JSON writer that prints Decimals exactly as numbers (2.6, never 2.5999999999999996)."""
+"""A JSON writer that prints Decimals exactly as numbers (2.6, never 2.5999999999999996).
+
+Decimals are swapped for marked strings, the C encoder of the standard library does the rest,
+and the marks are then replaced by the numbers' exact text.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 from typing import Any
+
+_MARK = "\x00\x01"
+_MARKED = re.compile(r'"\\u0000\\u0001([-0-9.]+)"')
 
 
 def number(d: Decimal) -> str:
@@ -15,44 +23,22 @@ def number(d: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _prepare(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return _MARK + number(value)
+    if isinstance(value, dict):
+        return {str(k): _prepare(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_prepare(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, str) and _MARK in value:
+        return value.replace(_MARK, "")  # a user's text can never forge a number
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    return str(value)
+
+
 def dumps(value: Any, indent: int | None = 2) -> str:
-    return "".join(_encode(value, indent, 0))
-
-
-def _encode(value: Any, indent: int | None, level: int):
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        yield json.dumps(value, ensure_ascii=False)
-    elif isinstance(value, Decimal):
-        yield number(value)
-    elif isinstance(value, int):
-        yield str(value)
-    elif isinstance(value, (dt.date, dt.datetime)):
-        yield json.dumps(value.isoformat())
-    elif isinstance(value, dict):
-        if not value:
-            yield "{}"
-            return
-        pad, inner = _pads(indent, level)
-        yield "{"
-        for i, (k, v) in enumerate(value.items()):
-            yield ("," if i else "") + inner + json.dumps(str(k), ensure_ascii=False) + ": "
-            yield from _encode(v, indent, level + 1)
-        yield pad + "}"
-    elif isinstance(value, (list, tuple)):
-        if not value:
-            yield "[]"
-            return
-        pad, inner = _pads(indent, level)
-        yield "["
-        for i, v in enumerate(value):
-            yield ("," if i else "") + inner
-            yield from _encode(v, indent, level + 1)
-        yield pad + "]"
-    else:
-        yield json.dumps(str(value), ensure_ascii=False)
-
-
-def _pads(indent: int | None, level: int) -> tuple[str, str]:
-    if indent is None:
-        return "", ""
-    return "\n" + " " * (indent * level), "\n" + " " * (indent * (level + 1))
+    text = json.dumps(_prepare(value), ensure_ascii=False, indent=indent)
+    return _MARKED.sub(r"\1", text)

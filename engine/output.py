@@ -80,10 +80,11 @@ def csv_rows(results: Iterable[Result], cols: list[str]) -> Iterable[str]:
 def table(results: list[Result], m: Methodology) -> str:
     """A plain aligned table with Kazakh and English labels of the rating."""
     cols = columns(results)
-    head = ["id", *cols]
+    named = any("name" in r.descriptive for r in results)
+    head = ["id", *(["name"] if named else []), *cols]
     rows: list[list[str]] = []
     for r in results:
-        row = [r.id]
+        row = [r.id, *([str(r.descriptive.get("name", ""))] if named else [])]
         for c in cols:
             v = r.outputs.get(c)
             if c == "rating" and v is not None:

@@ -47,9 +47,10 @@ def read_records(path: str | Path, fmt: str | None = None) -> Iterator[dict[str,
 
 def _csv(path: str | Path) -> Iterator[dict[str, Any]]:
     with open(path, newline="", encoding="utf-8-sig") as fh:
-        sample = fh.read(4096)
+        header = fh.readline()
         fh.seek(0)
-        delimiter = ";" if sample.count(";") > sample.count(",") and "\t" not in sample else ("\t" if "\t" in sample else ",")
+        # The header alone decides: ';' also separates list items inside cells.
+        delimiter = max(("\t", ";", ","), key=header.count) if any(c in header for c in "\t;,") else ","
         reader = csv.DictReader(fh, delimiter=delimiter)
         if not reader.fieldnames:
             return
