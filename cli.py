@@ -204,6 +204,8 @@ def _run(ctx, methodology, evaluation, input_path, input_format, fmt, explain, o
     records = read_records(input_path, input_format)
     if only is not None:
         records = (r for r in records if str(r.get("id")) == only)
+    if output and not Path(output).resolve().parent.is_dir():
+        fail(f"{output}: the folder {Path(output).resolve().parent} does not exist")
     failed = 0
     count = 0
     streaming = fmt in ("jsonl", "csv")
@@ -218,7 +220,7 @@ def _run(ctx, methodology, evaluation, input_path, input_format, fmt, explain, o
             if fmt == "jsonl":
                 out.write(result_to_json(result, m, explain=explain) + "\n")
             elif fmt == "csv" and count == 1:
-                cols = columns([result])  # the first record fixes the columns of a streamed CSV
+                cols = columns(m, evaluation)
                 header, first = list(csv_rows([result], cols))
                 out.write(header + first)
             elif fmt == "csv":

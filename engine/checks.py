@@ -43,11 +43,10 @@ class _Checker:
         self.findings.append(self.doc.finding(path, message, code, severity, key=key))
 
     def expr_error(self, path: tuple, expr: Expression, node: Optional[ast.AST], message: str, code: str) -> None:
-        line, col = self.doc.locate(path)
-        text = self.doc.lines[line - 1] if 0 < line <= len(self.doc.lines) else ""
-        quoted = col - 1 < len(text) and text[col - 1] in "'\""
         offset = getattr(node, "col_offset", 0) if node is not None else 0
-        self.findings.append(Finding(self.doc.path, line, col + offset + (1 if quoted else 0), message, code, "error", text))
+        line, col = self.doc.locate_in_value(path, expr.source, offset)
+        text = self.doc.lines[line - 1] if 0 < line <= len(self.doc.lines) else ""
+        self.findings.append(Finding(self.doc.path, line, col, message, code, "error", text))
 
     def run(self, expected: Optional[tuple[str, str]]) -> list[Finding]:
         m = self.m
@@ -109,7 +108,10 @@ class _Checker:
             if name in self._typing:
                 return "any"  # a cycle, reported elsewhere
             self._typing.add(name)
-            t = self.infer(m.formulas[name].expr.tree.body, {})
+            try:
+                t = self.infer(m.formulas[name].expr.tree.body, {})
+            except _TypeProblem:
+                t = "any"  # reported once, at the faulty formula itself
             self._typing.discard(name)
             self._types[name] = t
             return t
@@ -199,7 +201,11 @@ class _Checker:
             return a if a == b else "any"
         if isinstance(node, ast.Call):
             fname = node.func.id  # type: ignore[attr-defined]
+            if fname not in SIGNATURES:
+                return "any"  # reported as function-undefined where it is written
             params, result = SIGNATURES[fname]
+            if params != ("*",) and len(params) != len(node.args):
+                return result  # reported as function-arity where it is written
             for i, arg in enumerate(node.args):
                 want = params[0] if params == ("*",) else params[i]
                 if want in ("scale", "body"):

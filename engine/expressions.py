@@ -104,9 +104,14 @@ def compile_expression(source: Any) -> Expression:
         elif isinstance(node, ast.Constant):
             if isinstance(node.value, bytes) or node.value is Ellipsis or isinstance(node.value, complex):
                 raise ExpressionError("only numbers, strings, True, False and None are literals", node.col_offset + 1)
-            if isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
-                segment = ast.get_source_segment(text, node) or repr(node.value)
-                node.value = Decimal(segment.replace("_", ""))
+            if isinstance(node.value, int) and not isinstance(node.value, bool):
+                node.value = Decimal(node.value)  # exact for any base: 0x10 is 16
+            elif isinstance(node.value, float):
+                segment = (ast.get_source_segment(text, node) or "").replace("_", "")
+                try:
+                    node.value = Decimal(segment)
+                except ArithmeticError:
+                    raise ExpressionError(f"{segment!r} is not a decimal number", node.col_offset + 1) from None
     for node in nodes:
         if isinstance(node, ast.Name) and id(node) not in function_names:
             names.add(node.id)

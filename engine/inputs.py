@@ -66,7 +66,7 @@ class InputSpec:
             value = _number(raw, name, self.where())
             if value != value.to_integral_value():
                 raise InputError(name, f"{name}: expected an integer, got {_show(raw)}{self.where()}")
-            return self._bounded(value.quantize(Decimal(1)), name)
+            return self._bounded(value, name)
         if kind == "decimal":
             return self._bounded(_number(raw, name, self.where()), name)
         if kind == "boolean":

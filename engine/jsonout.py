@@ -17,8 +17,6 @@ _MARKED = re.compile(r'"\\u0000\\u0001([-0-9.]+)"')
 
 def number(d: Decimal) -> str:
     """Exact text of a decimal, without exponent or trailing zeros: 3.150 -> 3.15, 1E+2 -> 100."""
-    if d == d.to_integral_value():
-        return str(d.quantize(Decimal(1)))
     text = format(d, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 

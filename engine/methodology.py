@@ -137,12 +137,10 @@ class _Compiler:
         try:
             return compile_expression(source)
         except ExpressionError as exc:
-            line, col = self.doc.locate(path)
-            text = self.doc.lines[line - 1] if 0 < line <= len(self.doc.lines) else ""
-            quoted = col - 1 < len(text) and text[col - 1] in "'\""
-            self.findings.append(
-                Finding(self.doc.path, line, col + (exc.col - 1) + (1 if quoted else 0), f"in expression: {exc}", "expr-invalid", "error", text)
-            )
+            text = source if isinstance(source, str) else str(source)
+            line, col = self.doc.locate_in_value(path, text, exc.col - 1)
+            src = self.doc.lines[line - 1] if 0 < line <= len(self.doc.lines) else ""
+            self.findings.append(Finding(self.doc.path, line, col, f"in expression: {exc}", "expr-invalid", "error", src))
             return None
 
     def input_spec(self, name: str, raw: dict, path: tuple, scales: dict) -> InputSpec:

@@ -54,12 +54,18 @@ def result_to_json(result: Result, m: Methodology, *, explain: bool = False, ind
     return dumps(result_dict(result, m, explain=explain), indent)
 
 
-def columns(results: list[Result]) -> list[str]:
-    cols: list[str] = []
-    for r in results:
-        for k in r.outputs:
-            if k not in cols:
-                cols.append(k)
+def columns(m: Methodology, evaluation: str) -> list[str]:
+    """The output columns an evaluation can produce, in a fixed order."""
+    spec = m.evaluations[evaluation]
+    cols = list(spec.outputs)
+    if spec.eligibility:
+        cols += ["eligible", "unmet"]
+    if spec.score:
+        cols.append("score")
+    if spec.rating:
+        cols.append("rating")
+    if spec.consequences:
+        cols.append("consequences")
     return cols
 
 
@@ -79,7 +85,7 @@ def csv_rows(results: Iterable[Result], cols: list[str]) -> Iterable[str]:
 
 def table(results: list[Result], m: Methodology) -> str:
     """A plain aligned table with Kazakh and English labels of the rating."""
-    cols = columns(results)
+    cols = columns(m, results[0].evaluation) if results else []
     named = any("name" in r.descriptive for r in results)
     head = ["id", *(["name"] if named else []), *cols]
     rows: list[list[str]] = []

@@ -130,9 +130,14 @@ class Scale:
 
     def _reachable(self, gap: Gap) -> bool:
         """False when the domain excludes the whole gap (e.g. an integer domain and 105 < x < 106)."""
-        if gap.low is not None and self.domain_high is not None and gap.low.value >= self.domain_high:
+        # A gap starts just past a band's bound: at the bound itself when that bound is exclusive.
+        if gap.low is not None and self.domain_high is not None and (
+            gap.low.value > self.domain_high or (gap.low.value == self.domain_high and gap.low.inclusive)
+        ):
             return False
-        if gap.high is not None and self.domain_low is not None and gap.high.value <= self.domain_low:
+        if gap.high is not None and self.domain_low is not None and (
+            gap.high.value < self.domain_low or (gap.high.value == self.domain_low and gap.high.inclusive)
+        ):
             return False
         if self.integer_domain and gap.low is not None and gap.high is not None:
             # An interval holds an integer iff it holds one of the two just above its lower edge.

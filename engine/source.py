@@ -52,6 +52,32 @@ class Document:
                 return (1, 1)
             path = path[:-1]
 
+    def locate_in_value(self, path: Path_, source: str, offset: int) -> tuple[int, int]:
+        """Line and column of character `offset` (0-based, of the stripped text) of a string value."""
+        import re
+
+        line, col = self.locate(path)
+        target = source.strip()
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        start = col - 1 + (1 if col - 1 < len(text) and text[col - 1] in "'\"" else 0)
+        rest = text[start:]
+        lead = len(rest) - len(rest.lstrip())
+        if rest.lstrip().startswith(target):
+            return line, start + lead + offset + 1
+        # Folded, wrapped or block text: find the token the offset points at, from the value onwards.
+        token = re.match(r"\S+", target[offset:])
+        if token:
+            before = target[:offset].split()
+            for ln in range(line, min(line + 60, len(self.lines)) + 1):
+                row = self.lines[ln - 1]
+                at = row.find(token.group(0), start if ln == line else 0)
+                # skip occurrences of the same token earlier in the expression
+                while at >= 0 and before and ln == line and row[:at].count(token.group(0)) < target[:offset].count(token.group(0)):
+                    at = row.find(token.group(0), at + 1)
+                if at >= 0:
+                    return ln, at + 1
+        return line, col
+
     def finding(self, path: Path_, message: str, code: str, severity: str = "error", *, key: bool = False) -> Finding:
         line, col = self.locate(path, key=key)
         text = self.lines[line - 1].rstrip("\n") if 0 < line <= len(self.lines) else ""
@@ -75,6 +101,9 @@ class _Constructor(yaml.constructor.SafeConstructor):
 
 
 _Constructor.add_constructor("tag:yaml.org,2002:float", _Constructor.construct_yaml_float)
+
+
+_PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
@@ -130,17 +159,23 @@ class _Builder:
                 None, None, f"document too large (more than {MAX_NODES} nodes; aliases expand)", node.start_mark
             )
         self.doc.value_at[path] = _mark(node)
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
+            raise yaml.constructor.ConstructorError(None, None, f"the tag {node.tag!r} is not allowed", node.start_mark)
         if isinstance(node, yaml.MappingNode):
-            self.constructor.flatten_mapping(node)
             out: dict = {}
             for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    # Merges copy whole mappings before they can be counted: a few lines could expand without bound.
+                    raise yaml.constructor.ConstructorError(None, None, "merge keys (<<) are not supported; write the keys out", key_node.start_mark)
                 key = self.constructor.construct_object(key_node, deep=True)
                 if isinstance(key, (dict, list)):
                     raise yaml.constructor.ConstructorError(None, None, "a mapping key must be a plain value", key_node.start_mark)
-                if isinstance(key, (int, Decimal)) and not isinstance(key, bool):
-                    key = str(key_node.value)
+                if not isinstance(key, str):
+                    key = str(key_node.value)  # `no`, `on`, `~`, `2017` as ids are names, not values
                 if key in out:
-                    self.doc.problems.append(self.doc.finding(path + (key,), f"duplicate key {key!r}", "duplicate-key", key=True))
+                    line, col = _mark(key_node)
+                    text = self.doc.lines[line - 1] if 0 < line <= len(self.doc.lines) else ""
+                    self.doc.problems.append(Finding(self.doc.path, line, col, f"duplicate key {key!r} (the later value would silently win)", "duplicate-key", "error", text))
                 self.doc.key_at[path + (key,)] = _mark(key_node)
                 out[key] = self.build(value_node, path + (key,))
             return out
