@@ -10,7 +10,7 @@ from engine import __version__
 from engine.evaluate import Evaluator, UnknownEvaluation
 from engine.findings import sort_findings
 from engine.jsonout import dumps
-from engine.output import columns, csv_rows, explanation, result_dict, result_to_json, table, text
+from engine.output import Destination, columns, csv_rows, explanation, result_dict, result_to_json, table, text
 from engine.records import FORMATS, RecordsError, read_records
 from engine.registry import ENV_VAR, Registry, RegistryError, load_methodology
 from engine.testing import run_files, test_files
@@ -209,7 +209,7 @@ def _run(ctx, methodology, evaluation, input_path, input_format, fmt, explain, o
     failed = 0
     count = 0
     streaming = fmt in ("jsonl", "csv")
-    out = _Sink(output)
+    out = Destination(output, lambda text: click.echo(text, nl=False))
     try:
         results = []
         for result in evaluator.evaluate_many(records):
@@ -243,35 +243,13 @@ def _run(ctx, methodology, evaluation, input_path, input_format, fmt, explain, o
     except RecordsError as exc:
         out.discard()
         fail(str(exc))
+    except BaseException:
+        out.discard()  # interrupted: no half-written file
+        raise
     if only is not None and count == 0:
         fail(f"no record with id {only!r} in {input_path}")
     click.echo(f"{count} record(s) evaluated with {m.id} {evaluation}; {failed} with errors", err=True)
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
-
-
-class _Sink:
-    """Stdout, or a file written to a temporary name and renamed only when complete."""
-
-    def __init__(self, path: str | None):
-        self.path = Path(path) if path else None
-        self.tmp = self.path.with_name(f".{self.path.name}.partial") if self.path else None
-        self.fh = open(self.tmp, "w", encoding="utf-8", newline="") if self.tmp else None
-
-    def write(self, s: str) -> None:
-        if self.fh:
-            self.fh.write(s)
-        else:
-            click.echo(s, nl=False)
-
-    def commit(self) -> None:
-        if self.fh and self.tmp and self.path:
-            self.fh.close()
-            self.tmp.replace(self.path)
-
-    def discard(self) -> None:
-        if self.fh and self.tmp:
-            self.fh.close()
-            self.tmp.unlink(missing_ok=True)
 
 
 @main.command("test")

@@ -238,18 +238,14 @@ class Evaluator:
             unmet = []
             for rid in spec.eligibility:
                 rule = m.rules[rid]
-                if any(n in failed for n in rule.require.names):
-                    return
-                try:
-                    ok = self.interpreter.run(rule.require, names)
-                except EvaluationError as exc:
-                    result.errors.append(RecordError(rid, f"{rid}: {exc}"))
+                ok = self._holds(rid, rule.require, names, failed, result)
+                if ok is None:
                     return
                 self._rely(m.element("eligibility", rid).interpretations)
                 if not ok:
                     unmet.append(rid)
                 if self.explain:
-                    self._step(result, rid, "eligibility", bool(ok), rule.require.source, "eligibility", tuple(sorted(rule.require.names)))
+                    self._step(result, rid, "eligibility", ok, rule.require.source, "eligibility", tuple(sorted(rule.require.names)))
             result.outputs["eligible"] = not unmet
             result.outputs["unmet"] = unmet
             if unmet:
@@ -277,16 +273,8 @@ class Evaluator:
         applied = []
         for cid in self.spec.consequences:
             c = self.m.consequences[cid]
-            if c.when is not None:
-                if any(n in failed for n in c.when.names):
-                    continue
-                try:
-                    holds = self.interpreter.run(c.when, names)
-                except EvaluationError as exc:
-                    result.errors.append(RecordError(cid, f"{cid}: {exc}"))
-                    continue
-                if not holds:
-                    continue
+            if c.when is not None and not self._holds(cid, c.when, names, failed, result):
+                continue
             element = self.m.element("consequence", cid)
             self._rely(element.interpretations)
             entry: dict[str, Any] = {"id": cid, "label": element.label, "cite": list(element.cite)}
@@ -301,6 +289,16 @@ class Evaluator:
             if self.explain:
                 self._step(result, cid, "consequence", True, c.when.source if c.when else "always", "consequence", tuple(sorted(c.when.names)) if c.when else ())
         return applied
+
+    def _holds(self, name: str, condition: Any, names: dict, failed: set[str], result: Result) -> Optional[bool]:
+        """A condition's truth; None when it cannot be decided (it failed, or a value it needs did)."""
+        if any(n in failed for n in condition.names):
+            return None
+        try:
+            return bool(self.interpreter.run(condition, names))
+        except EvaluationError as exc:
+            result.errors.append(RecordError(name, f"{name}: {exc}"))
+            return None
 
     def _classify(self, scale: Scale, x: Any):
         if not isinstance(x, Decimal):

@@ -4,6 +4,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from pathlib import Path
+from typing import Callable
 from decimal import Decimal
 from typing import Any, Iterable
 
@@ -132,3 +134,30 @@ def explanation(result: Result, m: Methodology) -> str:
     if result.interpretations:
         lines.append("  relied on: " + ", ".join(result.interpretations))
     return "\n".join(lines)
+
+
+class Destination:
+    """Where results go: a writer (stdout), or a file written under a temporary name and renamed
+    only when complete, so a failed run never leaves half a file behind."""
+
+    def __init__(self, path: str | None, echo: Callable[[str], None]):
+        self.path = Path(path) if path else None
+        self.tmp = self.path.with_name(f".{self.path.name}.partial") if self.path else None
+        self.fh = open(self.tmp, "w", encoding="utf-8", newline="") if self.tmp else None
+        self.echo = echo
+
+    def write(self, s: str) -> None:
+        if self.fh:
+            self.fh.write(s)
+        else:
+            self.echo(s)
+
+    def commit(self) -> None:
+        if self.fh and self.tmp and self.path:
+            self.fh.close()
+            self.tmp.replace(self.path)
+
+    def discard(self) -> None:
+        if self.fh and self.tmp:
+            self.fh.close()
+            self.tmp.unlink(missing_ok=True)
