@@ -174,8 +174,8 @@ def _number(raw: Any, name: str, where: str) -> Decimal:
     elif isinstance(raw, int):
         value = Decimal(raw)
     elif isinstance(raw, float):
-        # Only reachable from callers that parsed JSON/YAML without our loaders; repr is the shortest exact text.
-        value = Decimal(repr(raw))
+        # Our readers never make floats; a caller that did has already lost exactness.
+        raise InputError(name, f"{name}: got a binary float {raw!r}; pass the number as text or Decimal{where}")
     elif isinstance(raw, str):
         text = raw.strip().replace(",", ".") if raw.count(",") == 1 and "." not in raw else raw.strip()
         try:
