@@ -10,7 +10,7 @@ from engine import __version__
 from engine.evaluate import Evaluator, UnknownEvaluation
 from engine.findings import sort_findings
 from engine.jsonout import dumps
-from engine.output import Destination, columns, csv_rows, explanation, result_dict, result_to_json, table, text
+from engine.output import Destination, columns, csv_rows, explanation, result_dict, result_to_json, table, text, write_xlsx
 from engine.records import FORMATS, RecordsError, read_records
 from engine.registry import ENV_VAR, Registry, RegistryError, load_methodology
 from engine.testing import run_files, test_files
@@ -145,7 +145,8 @@ def schema(ctx: click.Context, methodology: str, evaluation: str) -> None:
 @click.argument("evaluation")
 @click.option("--input", "-i", "input_path", required=True, type=click.Path(dir_okay=False), help="Records: .csv, .json, .jsonl or .yaml.")
 @click.option("--input-format", type=click.Choice(FORMATS), help="Override the format guessed from the extension.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv", "xlsx"]), default="table", show_default=True,
+              help="xlsx needs --output.")
 @click.option("--explain", is_flag=True, help="Show each value's rule, citation, inputs and interpretations.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write here (whole or not at all) instead of stdout.")
 @click.pass_context
@@ -204,12 +205,14 @@ def _run(ctx, methodology, evaluation, input_path, input_format, fmt, explain, o
     records = read_records(input_path, input_format)
     if only is not None:
         records = (r for r in records if str(r.get("id")) == only)
+    if fmt == "xlsx" and not output:
+        fail("--format xlsx writes a workbook: give --output FILE.xlsx")
     if output and not Path(output).resolve().parent.is_dir():
         fail(f"{output}: the folder {Path(output).resolve().parent} does not exist")
     failed = 0
     count = 0
     streaming = fmt in ("jsonl", "csv")
-    out = Destination(output, lambda text: click.echo(text, nl=False))
+    out = Destination(output if fmt != "xlsx" else None, lambda text: click.echo(text, nl=False))
     try:
         results = []
         for result in evaluator.evaluate_many(records):
@@ -233,6 +236,8 @@ def _run(ctx, methodology, evaluation, input_path, input_format, fmt, explain, o
             if fmt == "json":
                 out.write(dumps({"methodology": m.id, "evaluation": evaluation, "status": status, "sha256": m.sha256,
                                  "results": [result_dict(r, m, explain=explain) for r in results]}) + "\n")
+            elif fmt == "xlsx":
+                write_xlsx(output, results, m, evaluation)
             elif fmt == "explain":
                 out.write("\n\n".join(explanation(r, m) for r in results) + "\n")
             else:

@@ -109,6 +109,8 @@ class InputSpec:
     def _list(self, raw: Any, name: str) -> list:
         if isinstance(raw, str):
             raw = _split_list(raw, name, self.where())
+        elif isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):
+            raw = [raw]  # a spreadsheet cell holding one number is a one-item list
         if not isinstance(raw, (list, tuple)):
             raise InputError(name, f"{name}: expected a list, got {_show(raw)}{self.where()}")
         if self.min_items is not None and len(raw) < self.min_items:

@@ -85,6 +85,27 @@ def csv_rows(results: Iterable[Result], cols: list[str]) -> Iterable[str]:
         yield buf.getvalue()
 
 
+def write_xlsx(path: str, results: Iterable[Result], m: Methodology, evaluation: str) -> None:
+    """An Excel sheet of results (written whole: to a temporary name, then renamed)."""
+    from openpyxl import Workbook
+
+    cols = columns(m, evaluation)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(evaluation)
+    sheet.append(["id", "name", *cols, "rating (kk)", "errors", "interpretations"])
+    rating_scale = m.evaluations[evaluation].rating
+    for r in results:
+        kk = m.scales[rating_scale].band(r.outputs["rating"]).label.get("kk", "") if rating_scale and "rating" in r.outputs else ""
+        sheet.append([r.id, str(r.descriptive.get("name", "")), *(text(r.outputs.get(c)) if c in r.outputs else "" for c in cols),
+                      kk, " | ".join(e.message for e in r.errors), "; ".join(r.interpretations)])
+    tmp = Path(path).with_name(f".{Path(path).name}.partial")
+    try:
+        book.save(tmp)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def table(results: list[Result], m: Methodology) -> str:
     """A plain aligned table with Kazakh and English labels of the rating."""
     cols = columns(m, results[0].evaluation) if results else []

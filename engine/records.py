@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 from .source import SourceError, load_text
 
-FORMATS = ("csv", "json", "jsonl", "yaml")
+FORMATS = ("csv", "json", "jsonl", "yaml", "xlsx")
 
 
 class RecordsError(Exception):
@@ -33,6 +33,8 @@ def read_records(path: str | Path, fmt: str | None = None) -> Iterator[dict[str,
     try:
         if fmt == "csv":
             yield from _csv(path)
+        elif fmt == "xlsx":
+            yield from _xlsx(path)
         elif fmt == "jsonl":
             yield from _jsonl(path)
         else:
@@ -56,6 +58,39 @@ def _csv(path: str | Path) -> Iterator[dict[str, Any]]:
             return
         for row in reader:
             yield {k.strip(): v for k, v in row.items() if k is not None and v is not None and v.strip() != ""}
+
+
+def _xlsx(path: str | Path) -> Iterator[dict[str, Any]]:
+    """The first sheet: a header row of field names, then one record per row (streamed)."""
+    import datetime as dt
+
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise RecordsError(f"{path}: not an Excel .xlsx workbook ({exc})") from None
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+        for row in rows:
+            record = {}
+            for name, cell in zip(header, row):
+                if not name or cell is None or (isinstance(cell, str) and not cell.strip()):
+                    continue
+                if isinstance(cell, float):
+                    # Excel keeps binary doubles; the shortest text that reads back is what Excel shows.
+                    cell = Decimal(repr(cell))
+                elif isinstance(cell, dt.datetime):
+                    cell = cell.date() if cell.time() == dt.time() else cell
+                record[name] = cell
+            if record:
+                yield record
+    finally:
+        book.close()
 
 
 def _jsonl(path: str | Path) -> Iterator[dict[str, Any]]:
