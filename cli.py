@@ -12,7 +12,7 @@ from engine.findings import sort_findings
 from engine.jsonout import dumps
 from engine.output import Destination, columns, csv_rows, explanation, result_dict, result_to_json, table, text, write_xlsx
 from engine.records import FORMATS, RecordsError, read_records
-from engine.registry import ENV_VAR, Registry, RegistryError, load_methodology
+from engine.registry import ACTS_FILE, ENV_VAR, Registry, RegistryError, load_methodology
 from engine.testing import run_files, test_files
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -93,7 +93,11 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool)
     Example:
       adisteme validate methodologies/wko-maslikhat/2017.yaml
     """
-    files = [Path(p) for p in paths] or list(registry(ctx).files().values())
+    if paths:
+        files = [Path(p) for p in paths]
+    else:
+        reg = registry(ctx)
+        files = list(reg.files().values()) + sorted({p for d in reg.dirs for p in d.glob(f"*/{ACTS_FILE}")})
     findings = []
     for path in files:
         if path.is_dir():
@@ -141,17 +145,23 @@ def schema(ctx: click.Context, methodology: str, evaluation: str) -> None:
 
 
 @main.command()
-@click.argument("methodology")
-@click.argument("evaluation")
+@click.argument("methodology", metavar="[METHODOLOGY]")
+@click.argument("evaluation", required=False, metavar="EVALUATION")
 @click.option("--input", "-i", "input_path", required=True, type=click.Path(dir_okay=False), help="Records: .csv, .json, .jsonl or .yaml.")
 @click.option("--input-format", type=click.Choice(FORMATS), help="Override the format guessed from the extension.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv", "xlsx"]), default="table", show_default=True,
               help="xlsx needs --output.")
 @click.option("--explain", is_flag=True, help="Show each value's rule, citation, inputs and interpretations.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write here (whole or not at all) instead of stdout.")
+@click.option("--org", "org_id", metavar="ORG", help="Evaluate for this organisation: the edition in force for --period comes from its bindings (METHODOLOGY may then be left out).")
+@click.option("--period", metavar="PERIOD", help="The evaluated period: a year (2017) or a quarter (2017-Q2).")
+@click.option("--save", is_flag=True, help="Store the run (inputs, outputs, receipt) in the history database; needs --org and --period.")
+@click.option("--from-history", is_flag=True, help="Take inputs that declare from_history (the year's quarterly scores, last year's annual rating) from stored results.")
+@click.option("--db", type=click.Path(dir_okay=False), metavar="FILE", help="History database (SQLite); default $ADISTEME_DB or ~/.local/share/adisteme/history.sqlite3.")
 @click.pass_context
-def evaluate(ctx: click.Context, methodology: str, evaluation: str, input_path: str, input_format: str | None,
-             fmt: str, explain: bool, output: str | None) -> None:
+def evaluate(ctx: click.Context, methodology: str, evaluation: str | None, input_path: str, input_format: str | None,
+             fmt: str, explain: bool, output: str | None, org_id: str | None, period: str | None, save: bool,
+             from_history: bool, db: str | None) -> None:
     """Evaluate every record of a data file. A bad record is reported; the others still run.
 
     Exit 1 when any record has errors.
@@ -160,8 +170,13 @@ def evaluate(ctx: click.Context, methodology: str, evaluation: str, input_path: 
     Examples:
       adisteme evaluate wko-maslikhat@2017 quarterly -i examples/wko-maslikhat/quarterly-2017.csv
       adisteme evaluate mne annual -i examples/mne/annual-2017.yaml --format json --explain
+      adisteme evaluate --org wko-maslikhat-apparatus --period 2017-Q2 quarterly -i examples/wko-maslikhat/history/quarterly-2017-Q2.csv --save
+      adisteme evaluate --org wko-maslikhat-apparatus --period 2017 annual -i examples/wko-maslikhat/history/plans-2017.csv --from-history
     """
-    _run(ctx, methodology, evaluation, input_path, input_format, fmt, explain, output)
+    if evaluation is None:  # `evaluate [METHODOLOGY] EVALUATION`: one argument is the evaluation
+        methodology, evaluation = None, methodology
+    _run(ctx, methodology, evaluation, input_path, input_format, fmt, explain, output,
+         org_id=org_id, period=period, save=save, from_history=from_history, db=db)
 
 
 @main.command()
@@ -190,12 +205,18 @@ def _methodology(ctx: click.Context, ref: str):
         fail(str(exc))
 
 
-def _run(ctx, methodology, evaluation, input_path, input_format, fmt, explain, output, only=None) -> None:
-    m = _methodology(ctx, methodology)
+def _run(ctx, methodology, evaluation, input_path, input_format, fmt, explain, output, only=None, **run_options) -> None:
+    plan = session = None
+    if any(run_options.values()):  # --org / --period / --save / --from-history (see _plan_run below)
+        m, plan = _plan_run(ctx, methodology, run_options)
+    else:
+        m = _methodology(ctx, methodology)
     try:
         evaluator = Evaluator(m, evaluation, explain=explain)
     except UnknownEvaluation as exc:
         fail(str(exc))
+    if plan is not None:
+        session = _session(ctx, plan, m, evaluation, run_options)
     if not Path(input_path).exists():
         fail(f"{input_path}: no such file")
     status = m.act.get("status")
@@ -203,6 +224,8 @@ def _run(ctx, methodology, evaluation, input_path, input_format, fmt, explain, o
         why = "; ".join(m.interpretations[i].does for i in m.act.get("interpretations", ()) if i in m.interpretations)
         click.echo(f"note: {m.id} has status '{status}'{': ' + why if why else ''}", err=True)
     records = read_records(input_path, input_format)
+    if session is not None:
+        records = session.records(records)
     if only is not None:
         records = (r for r in records if str(r.get("id")) == only)
     if fmt == "xlsx" and not output:
@@ -217,6 +240,8 @@ def _run(ctx, methodology, evaluation, input_path, input_format, fmt, explain, o
         results = []
         for result in evaluator.evaluate_many(records):
             count += 1
+            for note in session.result(result) if session is not None else ():  # inputs taken from the history
+                click.echo(f"{input_path}: record {result.id}: {note}", err=True)
             failed += bool(result.errors)
             for e in result.errors:
                 click.echo(f"{input_path}: record {result.id}: {e.message}", err=True)
@@ -232,9 +257,11 @@ def _run(ctx, methodology, evaluation, input_path, input_format, fmt, explain, o
                 results.append(result)
             if count % 10000 == 0 and sys.stderr.isatty():
                 click.echo(f"\r{count} records…", err=True, nl=False)
+        run_id = _save(session)
         if not streaming:
             if fmt == "json":
                 out.write(dumps({"methodology": m.id, "evaluation": evaluation, "status": status, "sha256": m.sha256,
+                                 **_run_json(plan, run_id),
                                  "results": [result_dict(r, m, explain=explain) for r in results]}) + "\n")
             elif fmt == "xlsx":
                 write_xlsx(output, results, m, evaluation)
@@ -291,6 +318,555 @@ def test_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str, verbose: bool
     else:
         click.echo(f"{passed} passed, {failed} failed")
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+@main.command("diff")
+@click.argument("a")
+@click.argument("b")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "json"]), default="text", show_default=True)
+@click.option("--impact", "impact_path", type=click.Path(dir_okay=False), metavar="DATA",
+              help="Evaluate these records under A and B; report every record whose results differ.")
+@click.option("--evaluation", "-e", help="The evaluation --impact runs (e.g. quarterly).")
+@click.option("--input-format", type=click.Choice(FORMATS), help="Format of DATA, if not given by its extension.")
+@click.option("--no-wording", is_flag=True, help="Show rule changes only, not citation and wording changes.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write here (whole or not at all) instead of stdout.")
+@click.pass_context
+def diff_cmd(ctx: click.Context, a: str, b: str, fmt: str, impact_path: str | None, evaluation: str | None,
+             input_format: str | None, no_wording: bool, output: str | None) -> None:
+    """Compare two methodologies in the act's terms: elements by id, scales band by band.
+
+    A and B are each family@edition, a methodology file, or PATH@REV (the file at a git
+    revision). Rule changes are listed apart from citation and wording changes. Exit 0 when
+    there is no difference, 1 when there are differences, 2 on error.
+
+    \b
+    Examples:
+      adisteme diff wko-maslikhat@2017 mne@2017
+      adisteme diff methodologies/wko-maslikhat/2017.yaml@HEAD~1 methodologies/wko-maslikhat/2017.yaml
+      adisteme diff wko-maslikhat@2017 mine/wko-maslikhat/2018.yaml --impact examples/wko-maslikhat/quarterly-2017.csv -e quarterly
+      adisteme diff wko-maslikhat@2017 mne@2017 --format html -o diff.html
+    """
+    from engine.diff import compare
+    from engine.diff_render import Report, render
+    from engine.impact import ImpactError, impact
+    from engine.loading import LoadError, load_named
+
+    if bool(impact_path) != bool(evaluation):
+        fail("--impact DATA and --evaluation E go together")
+    if impact_path and not Path(impact_path).exists():
+        fail(f"{impact_path}: no such file")
+    if output and not Path(output).resolve().parent.is_dir():
+        fail(f"{output}: the folder {Path(output).resolve().parent} does not exist")
+    reg = registry(ctx)
+    try:
+        sides = [load_named(spec, reg) for spec in (a, b)]
+    except LoadError as exc:
+        fail(str(exc))
+    for side in sides:
+        if side.errors:
+            why = f"{side.spec} has {len(side.errors)} error(s) (run `adisteme validate`)"
+            if impact_path:
+                fail(f"{why}; it cannot evaluate records")
+            click.echo(f"note: {why}; the diff compares what the file says", err=True)
+    report = Report(compare(sides[0].methodology, sides[1].methodology), a, b, sides[0].source, sides[1].source,
+                    wording=not no_wording)
+    if impact_path:
+        try:
+            report.impact = impact(report.comparison, evaluation, read_records(impact_path, input_format), impact_path)
+        except (ImpactError, RecordsError) as exc:
+            fail(str(exc))
+    out = Destination(output, lambda s: click.echo(s, nl=False))
+    try:
+        out.write(render(report, fmt, color=fmt == "text" and not output and sys.stdout.isatty()))
+        out.commit()
+    except BaseException:
+        out.discard()
+        raise
+    changed = bool(report.shown) or bool(report.impact and report.impact.changes)
+    sys.exit(EXIT_FINDINGS if changed else EXIT_OK)
+
+
+@main.command("git-diff-driver", context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def git_diff_driver(args: tuple[str, ...]) -> None:
+    """Git's external diff driver: `git diff` on methodology files shows the adisteme diff.
+
+    Git calls it with PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE. Files that are
+    not methodologies (tests, added or deleted files) get an ordinary unified diff. Always
+    exits 0, as git requires. `git log -p` needs --ext-diff to use it.
+
+    \b
+    Example (once per clone; .gitattributes marks methodologies/*/*.yaml diff=adisteme):
+      git config diff.adisteme.command 'adisteme git-diff-driver'
+      git diff HEAD~1 -- methodologies/
+    """
+    from engine.gitdiff import driver_output
+
+    click.echo(driver_output(list(args)), nl=False)
+
+
+# -- organisations, editions in time, history and the year's calendar ---------------------------------
+DB_HELP = "History database (SQLite); default $ADISTEME_DB or ~/.local/share/adisteme/history.sqlite3."
+
+
+def _store(db: str | None):
+    from engine.storage import StorageError, open_storage
+
+    try:
+        return open_storage(db)
+    except StorageError as exc:
+        fail(str(exc))
+
+
+def _date(text: str, what: str):
+    from engine.periods import parse_date
+
+    try:
+        return parse_date(text, what)
+    except ValueError as exc:
+        fail(str(exc))
+
+
+def _org(oid: str, store):
+    from engine.orgs import OrgError
+    from engine.runs import load_org
+    from engine.storage import StorageError
+
+    try:
+        return load_org(oid, store)
+    except (OrgError, StorageError) as exc:
+        fail(str(exc))
+
+
+def _echo_resolution(r, prefix: str = "") -> None:
+    """A resolution's edition and reasons, for stderr notes."""
+    click.echo(f"note: {prefix}{r.methodology_id} ({r.how}: {r.act})", err=True)
+    for w in r.why:
+        click.echo(f"      {w}", err=True)
+    for x in r.readings:
+        click.echo(f"      interpretation {x.id} [{x.source}]: {x.does}", err=True)
+
+
+def _plan_run(ctx, methodology, options):
+    """evaluate --org/--period: which edition applies, said on stderr (engine/runs.py does the work)."""
+    from engine.runs import plan_run
+    from engine.storage import StorageError
+
+    store = ctx.obj["store"] = _store(options.get("db"))
+    try:
+        plan = plan_run(registry(ctx), methodology, options.get("org_id"), options.get("period"), store)
+    except (RegistryError, StorageError) as exc:
+        fail(str(exc))
+    if plan.resolution is not None:
+        who = f"{plan.organisation.id} " if plan.organisation else ""
+        _echo_resolution(plan.resolution, f"{who}{plan.period}: evaluated with ")
+    return _methodology(ctx, plan.methodology_id), plan
+
+
+def _session(ctx, plan, m, evaluation, options):
+    from engine.runs import RunError, Session
+
+    if options.get("save") and (plan.organisation is None or plan.period is None):
+        fail("--save needs --org ORG and --period PERIOD (the history is kept per organisation and period)")
+    try:
+        return Session(plan, m, evaluation, ctx.obj.get("store"), save=bool(options.get("save")), from_history=bool(options.get("from_history")))
+    except RunError as exc:
+        fail(str(exc))
+
+
+def _save(session):
+    from engine.storage import StorageError
+
+    if session is None or session.writer is None:
+        return None
+    try:
+        run_id = session.commit()
+    except StorageError as exc:
+        fail(str(exc))
+    click.echo(f"saved as run {run_id} in {session.store.path} (check it with `adisteme verify {run_id}`)", err=True)
+    return run_id
+
+
+def _run_json(plan, run_id) -> dict:
+    if plan is None:
+        return {}
+    return {"organisation": plan.organisation.id if plan.organisation else None, "period": str(plan.period) if plan.period else None,
+            "resolution": plan.resolution.as_dict() if plan.resolution else None, "run": run_id}
+
+
+@main.command("acts")
+@click.argument("family", required=False)
+@click.option("--as-of", metavar="DATE", help="Also say which edition is in force on this date (YYYY-MM-DD).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def acts_cmd(ctx: click.Context, family: str | None, as_of: str | None, fmt: str) -> None:
+    """List the known acts of each family (or one), with their dates and whether they are encoded.
+
+    With --as-of, resolve the edition in force on that date; exit 1 when none can be used.
+
+    \b
+    Examples:
+      adisteme acts
+      adisteme acts zhanibek --as-of 2022-06-30
+    """
+    from engine.editions import EditionError, Editions
+
+    eds = Editions(registry(ctx))
+    day = _date(as_of, "--as-of") if as_of else None
+    try:
+        families = [family] if family else eds.families()
+        rows = []
+        for fam in families:
+            for e in eds.timeline(fam):
+                rows.append({"family": fam, "edition": e.edition, "act": e.name, "encoded": e.encoded, "valid_from": e.start,
+                             "valid_to": e.effective_end, "repealed_by": (e.repealed_by or {}).get("name"),
+                             "interpretations": [r.as_dict() for r in e.readings]})
+    except EditionError as exc:
+        fail(str(exc))
+    answer, code = None, EXIT_OK
+    if day is not None:
+        if not family:
+            fail("--as-of needs a FAMILY")
+        try:
+            answer = eds.resolve(family, day).as_dict()
+        except EditionError as exc:
+            answer, code = {"error": str(exc), "kind": exc.kind, "act": exc.act}, EXIT_FINDINGS
+    if fmt == "json":
+        click.echo(dumps({"acts": rows, **({"as_of": day, "resolution": answer} if day else {})}))
+    else:
+        for r in rows:
+            mark = "encoded" if r["encoded"] else "not encoded"
+            dates = f"{text(r['valid_from']) if r['valid_from'] else 'unknown'} … {text(r['valid_to']) if r['valid_to'] else ('unknown' if not r['valid_from'] else 'no known end')}"
+            click.echo(f"{r['family'] + '@' + r['edition']:<30} {mark:<12} {dates:<26} {r['act']}")
+            if r["repealed_by"]:
+                click.echo(f"{'':<30} repealed by {r['repealed_by']}")
+        if day is not None:
+            click.echo(f"\non {day}: " + (answer["error"] if "error" in answer else f"{answer['methodology']} — {'; '.join(answer['why'])}"))
+    sys.exit(code)
+
+
+@main.group("org")
+def org_group() -> None:
+    """Organisations and the methodology that applies to each, from which date.
+
+    \b
+    Examples:
+      adisteme org list
+      adisteme org show zhanibek-akim-apparatus --as-of 2022-06-30
+      adisteme org bind wko-maslikhat-apparatus wko-maslikhat --from 2018-01-01 --edition 2017 --reason "no later act known" --by "A. Seitkali, HR"
+    """
+
+
+@org_group.command("list")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--db", type=click.Path(dir_okay=False), metavar="FILE", help=DB_HELP)
+def org_list(fmt: str, db: str | None) -> None:
+    """List the organisations of the registry and their current binding.
+
+    \b
+    Example:
+      adisteme org list --format json
+    """
+    import datetime as dt
+
+    from engine.orgs import OrgError, load_organisations
+    from engine.storage import StorageError
+
+    store = _store(db)
+    try:
+        recorded = store.bindings()
+        orgs = [o.with_history(recorded) for o in load_organisations().values()]
+    except (OrgError, StorageError) as exc:
+        fail(str(exc))
+    today = dt.date.today()
+    if fmt == "json":
+        click.echo(dumps([o.as_dict() for o in orgs]))
+        return
+    for o in orgs:
+        b = o.binding_on(today) or (max(o.bindings, key=lambda x: (x.valid_from, x.seq)) if o.bindings else None)
+        bound = f"{b.family}{'@' + b.edition if b.edition else ''} from {b.valid_from}" if b else "no binding"
+        click.echo(f"{o.id:<30} {o.kind:<22} {o.region.get('en', ''):<40} {bound}")
+        click.echo(f"    {o.name.get('kk', '')}")
+        click.echo(f"    {o.name.get('en', '')}")
+
+
+@org_group.command("show")
+@click.argument("org")
+@click.option("--as-of", metavar="DATE", help="The date to resolve (YYYY-MM-DD); default today.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--db", type=click.Path(dir_okay=False), metavar="FILE", help=DB_HELP)
+@click.pass_context
+def org_show(ctx: click.Context, org: str, as_of: str | None, fmt: str, db: str | None) -> None:
+    """Show an organisation, its bindings (the whole history), and which edition applies on a date and why.
+
+    Exit 1 when no encoded edition applies on that date (the message says what governed it).
+
+    \b
+    Example:
+      adisteme org show wko-maslikhat-apparatus --as-of 2017-05-15
+    """
+    import datetime as dt
+
+    from engine.editions import EditionError, Editions
+    from engine.orgs import resolve_on
+
+    store = _store(db)
+    o = _org(org, store)
+    day = _date(as_of, "--as-of") if as_of else dt.date.today()
+    try:
+        r = resolve_on(o, day, Editions(registry(ctx)))
+        applies, code = r.as_dict(), EXIT_OK
+    except EditionError as exc:
+        applies, code = {"error": str(exc), "kind": exc.kind, "act": exc.act, "interpretations": [x.as_dict() for x in exc.readings]}, EXIT_FINDINGS
+    if fmt == "json":
+        click.echo(dumps({**o.as_dict(), "as_of": day, "applies": applies}))
+        sys.exit(code)
+    click.echo(f"{o.id}: {o.name.get('en', '')}")
+    click.echo(f"    {o.name.get('kk', '')}")
+    click.echo(f"  region: {o.region.get('en', '')} ({o.region.get('kk', '')}); kind: {o.kind}")
+    click.echo(f"  named in: {o.source}")
+    if o.note:
+        click.echo(f"  note: {o.note}")
+    click.echo("  bindings (oldest first; on a date the latest `from` on or before it applies):")
+    for b in sorted(o.bindings, key=lambda x: (x.valid_from, x.seq)):
+        pin = f"@{b.edition} (pinned)" if b.edition else " (edition by date)"
+        when = f" on {b.recorded_at}" if b.recorded_at else ""
+        click.echo(f"    from {b.valid_from}: {b.family}{pin}, by {b.by}{when} [{b.source}]")
+        click.echo(f"        why: {b.reason}")
+    if not o.bindings:
+        click.echo("    none")
+    click.echo(f"  on {day}:")
+    if "error" in applies:
+        click.echo(f"    no edition applies: {applies['error']}")
+    else:
+        click.echo(f"    {applies['methodology']} ({applies['how']}: {applies['act']})")
+        for w in applies["why"]:
+            click.echo(f"    because {w}")
+        for x in applies["interpretations"]:
+            click.echo(f"    interpretation {x['id']} [{x['source']}]: {x['does']}")
+    sys.exit(code)
+
+
+@org_group.command("bind")
+@click.argument("org")
+@click.argument("family")
+@click.option("--from", "valid_from", required=True, metavar="DATE", help="First day the binding applies (YYYY-MM-DD).")
+@click.option("--edition", metavar="E", help="Pin this edition instead of resolving it by date.")
+@click.option("--reason", required=True, metavar="TEXT", help="Why (kept in the history and reported with every result).")
+@click.option("--by", "by", required=True, metavar="WHO", help="Who records the binding.")
+@click.option("--db", type=click.Path(dir_okay=False), metavar="FILE", help=DB_HELP)
+@click.pass_context
+def org_bind(ctx: click.Context, org: str, family: str, valid_from: str, edition: str | None, reason: str, by: str, db: str | None) -> None:
+    """Bind an organisation to a family from a date, optionally pinned to an edition.
+
+    The binding is added to the history database; earlier bindings stay (org show lists them all).
+
+    \b
+    Example:
+      adisteme org bind zhanibek-akim-apparatus zhanibek --from 2023-04-13 --reason "No. 42 restated the methodology" --by "HR, A. Nurlanova"
+    """
+    from engine.editions import EditionError, Editions
+    from engine.orgs import resolve_on
+    from engine.storage import StorageError
+
+    store = _store(db)
+    o = _org(org, store)
+    day = _date(valid_from, "--from")
+    if not reason.strip() or not by.strip():
+        fail("--reason and --by must not be empty")
+    reg = registry(ctx)
+    eds = Editions(reg)
+    try:
+        if family not in eds.families():
+            fail(f"no methodology family '{family}' (known: {', '.join(eds.families())})")
+        if edition is not None:
+            entry = eds.entry(family, edition)
+            if not entry.encoded:
+                fail(f"{family}@{edition} ({entry.name}) is not encoded; only an encoded edition can be pinned")
+            reg.get(f"{family}@{edition}")
+    except RegistryError as exc:
+        fail(str(exc))
+    try:
+        b = store.add_binding(o.id, family, day, edition, reason.strip(), by.strip())
+    except StorageError as exc:
+        fail(str(exc))
+    click.echo(f"{o.id}: {b.describe()}")
+    try:
+        r = resolve_on(o.with_history([b]), day, eds)
+        click.echo(f"on {day}: {r.methodology_id} ({r.how})")
+    except EditionError as exc:
+        click.echo(f"warning: recorded, but on {day} no encoded edition applies: {exc}", err=True)
+
+
+@main.command("history")
+@click.option("--org", "org_id", metavar="ORG", help="Only this organisation's runs.")
+@click.option("--period", metavar="PERIOD", help="Only runs of this period (2017, 2017-Q2).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--db", type=click.Path(dir_okay=False), metavar="FILE", help=DB_HELP)
+def history_cmd(org_id: str | None, period: str | None, fmt: str, db: str | None) -> None:
+    """List the saved runs of the history database.
+
+    \b
+    Example:
+      adisteme history --org wko-maslikhat-apparatus --period 2017
+    """
+    from engine.storage import StorageError
+
+    try:
+        runs = _store(db).runs(org_id, period)
+    except StorageError as exc:
+        fail(str(exc))
+    if fmt == "json":
+        click.echo(dumps([r.as_dict() for r in runs]))
+        return
+    for r in runs:
+        click.echo(f"run {r.id:<5} {r.created_at}  {r.organisation or '—':<28} {r.period or '—':<8} {r.methodology:<22} "
+                   f"{r.evaluation:<12} {r.record_count} record(s), {r.error_count} with errors")
+    if not runs:
+        click.echo("no saved runs", err=True)
+
+
+@main.command("verify")
+@click.argument("run_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--db", type=click.Path(dir_okay=False), metavar="FILE", help=DB_HELP)
+@click.pass_context
+def verify_cmd(ctx: click.Context, run_id: int, fmt: str, db: str | None) -> None:
+    """Re-run a saved run from its receipt and say whether it reproduces.
+
+    Checks the methodology file's SHA-256, each input record's SHA-256 and every output.
+    Exit 0 when it reproduces, 1 when it does not, 2 when there is no such run.
+
+    \b
+    Example:
+      adisteme verify 12
+    """
+    from engine.runs import RunError, verify
+    from engine.storage import StorageError
+
+    try:
+        v = verify(_store(db), registry(ctx), run_id)
+    except (RunError, StorageError) as exc:
+        fail(str(exc))
+    if fmt == "json":
+        click.echo(dumps(v.as_dict()))
+    else:
+        r = v.run
+        click.echo(f"run {r['id']}: {r['organisation']} {r['period']} {r['methodology']} {r['evaluation']}, saved {r['created_at']}")
+        click.echo(f"  receipt: {r['receipt'].get('engine')}, {r['receipt'].get('calendar_data')}, methodology SHA-256 {r['receipt'].get('methodology_sha256')}")
+        click.echo(f"  results: {v.reproduced} of {v.total} reproduce")
+        for d in v.differing:
+            click.echo(f"    {d['id']}: {d['problem']}")
+            if "stored" in d:
+                before, now = d["stored"].get("outputs", {}), d["now"].get("outputs", {})
+                for k in sorted(set(before) | set(now)):
+                    if before.get(k) != now.get(k):
+                        click.echo(f"      {k}: {text(before.get(k))} then, {text(now.get(k))} now")
+        for n in v.notes:
+            click.echo(f"  note: {n}")
+        for p in v.problems:
+            click.echo(f"  problem: {p}")
+        click.echo("reproduces" if v.reproduces else "does NOT reproduce")
+    sys.exit(EXIT_OK if v.reproduces else EXIT_FINDINGS)
+
+
+@main.command("calendar")
+@click.argument("target", metavar="ORG|METHODOLOGY")
+@click.argument("year", type=int)
+@click.option("--event", "events", multiple=True, metavar="NAME=DATE",
+              help="A date that deadlines count from, e.g. decision_date=2017-03-17 (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "ics"]), default="table", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write here (whole or not at all) instead of stdout.")
+@click.option("--db", type=click.Path(dir_okay=False), metavar="FILE", help=DB_HELP)
+@click.pass_context
+def calendar_cmd(ctx: click.Context, target: str, year: int, events: tuple[str, ...], fmt: str, output: str | None, db: str | None) -> None:
+    """Every deadline of a year under the edition(s) in force, on the Kazakhstan working-day calendar.
+
+    TARGET is an organisation (its bindings say which edition applies on each day) or a methodology
+    (family@edition). Deadlines that count from an event are computed when --event gives its date.
+    Exit 1 when part of the year has no encoded edition or a deadline cannot be computed.
+
+    \b
+    Examples:
+      adisteme calendar wko-maslikhat-apparatus 2017
+      adisteme calendar wko-maslikhat@2017 2017 --event decision_date=2017-03-17 --format ics -o deadlines-2017.ics
+    """
+    from engine.editions import Editions
+    from engine.ics import to_ics
+    from engine.orgs import load_organisations, resolve_on
+    from engine.yearcal import CalendarError, build
+
+    if not 1 <= year <= 9998:
+        fail(f"year {year} is out of range")
+    given = {}
+    for item in events:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            fail(f"--event {item!r}: expected NAME=DATE, e.g. decision_date=2017-03-17")
+        given[name.strip()] = _date(value, f"--event {name.strip()}")
+    reg = registry(ctx)
+    eds = Editions(reg)
+    try:
+        orgs = load_organisations() if "@" not in target else {}
+    except RegistryError as exc:
+        fail(str(exc))
+    if target in orgs:
+        o = _org(target, _store(db))
+        resolve_day = lambda day: resolve_on(o, day, eds)  # noqa: E731
+    else:
+        try:
+            mid = reg.resolve_id(target)
+        except RegistryError as exc:
+            fail(f"{exc}; and no organisation '{target}' (see `adisteme org list`)")
+        resolve_day = lambda day: eds.named(mid, day)  # noqa: E731
+    if output and not Path(output).resolve().parent.is_dir():
+        fail(f"{output}: the folder {Path(output).resolve().parent} does not exist")
+    try:
+        cal = build(target, year, given, reg, resolve_day)
+    except (CalendarError, RegistryError) as exc:
+        fail(str(exc))
+    for p in cal.problems:
+        click.echo(f"adisteme: {p}", err=True)
+    for s in cal.spans:
+        if s.get("methodology"):
+            click.echo(f"note: {s['from']} … {s['to']}: {s['methodology']} ({s['how']}): {'; '.join(s['why'])}", err=True)
+    out = Destination(output, lambda t: click.echo(t, nl=False))
+    try:
+        if fmt == "json":
+            out.write(dumps(cal.as_dict()) + "\n")
+        elif fmt == "ics":
+            out.write(to_ics(cal))
+        else:
+            out.write(_calendar_table(cal) + "\n")
+        out.commit()
+    except BaseException:
+        out.discard()
+        raise
+    sys.exit(EXIT_FINDINGS if cal.problems else EXIT_OK)
+
+
+def _calendar_table(cal) -> str:
+    lines = [f"Deadlines of {cal.year} — {cal.target}"]
+    for s in cal.spans:
+        lines.append(f"  {s['from']} … {s['to']}: {s.get('methodology') or 'no encoded edition'}")
+    lines.append("")
+    rows = [(text(e.date), e.weekday, e.deadline, (e.label or {}).get("en", ""), ", ".join(e.cite), e) for e in cal.entries]
+    w = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(("date", "day", "deadline", "what", "cite"))]
+    lines.append("  ".join(h.ljust(w[i]) for i, h in enumerate(("date", "day", "deadline", "what", "cite"))).rstrip())
+    lines.append("  ".join("-" * x for x in w))
+    for r in rows:
+        lines.append("  ".join(str(c).ljust(w[i]) for i, c in enumerate(r[:5])).rstrip())
+        if len({e.methodology for e in cal.entries}) > 1:
+            lines.append(f"      under {r[5].methodology}")
+        for n in r[5].notes:
+            lines.append(f"      note: {n}")
+    pending = {(p["deadline"], p["needs"], p["rule"], ", ".join(p["cite"])): p for p in cal.pending}
+    if pending:
+        lines.append("")
+        lines.append("Not computed (give --event NAME=DATE):")
+        for deadline, needs, rule, cite in pending:
+            lines.append(f"  {deadline:<22} needs {needs:<24} {rule}  [{cite}]")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

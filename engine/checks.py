@@ -73,6 +73,7 @@ class _Checker:
                     self.error(("deadlines", name, "from"), f"deadline '{name}' counts from '{d.anchor}', which is not a date", "type-mismatch")
         self.cycles()
         self.evaluations()
+        self.history_sources()
         self.scales()
         self.interpretations()
         return self.findings
@@ -277,6 +278,27 @@ class _Checker:
                 if when and bands:
                     self.band_literals(c, when, bands, name)
             self.needed_inputs(name, e)
+
+    def history_sources(self) -> None:
+        """An input's `from_history` must name an evaluation and a value it reports, of the input's kind."""
+        m = self.m
+        for name, raw in (m.data.get("inputs") or {}).items():
+            src = raw.get("from_history") if isinstance(raw, dict) else None
+            if not isinstance(src, dict):
+                continue
+            p = ("inputs", name, "from_history")
+            e = m.evaluations.get(src.get("evaluation"))
+            if e is None:
+                self.error(p + ("evaluation",), f"input '{name}' is taken from evaluation '{src.get('evaluation')}', which is not defined", "ref-undefined")
+                continue
+            reported = set(e.outputs) | ({"score"} if e.score else set()) | ({"rating"} if e.rating else set())
+            if src.get("output") not in reported:
+                self.error(p + ("output",), f"evaluation '{e.id}' does not report '{src.get('output')}' (it reports: {', '.join(sorted(reported))})", "ref-undefined")
+            spec = m.inputs.get(name)
+            want_list = src.get("periods") == "quarters"
+            if spec is not None and (spec.type == "list") != want_list:
+                kind = "a list" if want_list else "a single value"
+                self.error(p + ("periods",), f"periods '{src.get('periods')}' gives {kind}, but input '{name}' is of type {spec.type}", "type-mismatch")
 
     def band_literals(self, cid: str, when: Expression, bands: set[str], evaluation: str) -> None:
         enum_values: set[str] = set()

@@ -16,3 +16,7 @@ def methodologies_dir() -> Path:
 
 def schemas_dir() -> Path:
     return _ROOT / "schemas"
+
+
+def organisations_dir() -> Path:
+    return _ROOT / "organisations"

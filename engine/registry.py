@@ -20,6 +20,7 @@ from .schema import validate
 from .source import SourceError, load_file
 
 ENV_VAR = "ADISTEME_METHODOLOGIES"
+ACTS_FILE = "acts.yaml"  # methodologies/<family>/acts.yaml: the family's known acts, not an edition
 _ID = re.compile(r"^(?P<family>[a-z0-9][a-z0-9-]*)(@(?P<edition>[A-Za-z0-9._-]+))?$")
 
 
@@ -43,6 +44,10 @@ class Loaded:
 def load_methodology(path: str | Path) -> Loaded:
     """Read, schema-check, compile and semantically check one methodology file."""
     path = Path(path)
+    if path.name == ACTS_FILE:  # a family's known acts (engine/editions.py), checked by its own schema
+        from .editions import check_acts_file
+
+        return Loaded(path, None, check_acts_file(path)[1])
     try:
         doc = load_file(path)
     except SourceError as exc:
@@ -80,7 +85,7 @@ class Registry:
                 if not base.is_dir():
                     raise RegistryError(f"methodology folder {base} does not exist")
                 for path in sorted(base.glob("*/*.yaml")):
-                    if path.name.endswith(".tests.yaml"):
+                    if path.name.endswith(".tests.yaml") or path.name == ACTS_FILE:
                         continue
                     found[f"{path.parent.name}@{path.stem}"] = path
             self._files = found

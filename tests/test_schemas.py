@@ -59,7 +59,7 @@ def error_report(errs) -> str:
 
 
 def methodology_files() -> list[Path]:
-    return sorted(p for p in METHODOLOGIES.glob("*/*.yaml") if not p.name.endswith(".tests.yaml"))
+    return sorted(p for p in METHODOLOGIES.glob("*/*.yaml") if not p.name.endswith(".tests.yaml") and p.name != "acts.yaml")
 
 
 def yaml_test_files() -> list[Path]:
