@@ -220,7 +220,6 @@ def _md(value: Any) -> str:
 
 
 def render_markdown(report: Report) -> str:
-    c = report.comparison
     a, b = report.side("a"), report.side("b")
     out = [f"# Methodology diff: {_md(a['id'])} → {_md(b['id'])}", "",
            "| | A | B |", "|---|---|---|",

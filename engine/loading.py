@@ -16,11 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from .checks import check
 from .findings import Finding
-from .methodology import Methodology, compile_document
-from .registry import Loaded, Registry, RegistryError
-from .schema import validate
+from .methodology import Methodology
+from .registry import Loaded, Registry, RegistryError, check_document
 from .source import SourceError, load_text
 
 _REV = re.compile(r"^(?P<path>.*?\.ya?ml)@(?P<rev>.+)$")
@@ -53,14 +51,7 @@ def load_methodology_text(text: str, path: str, family: Optional[str] = None, ed
         doc = load_text(text, str(path))
     except SourceError as exc:
         return Loaded(p, None, [exc.finding])
-    findings = list(doc.problems)
-    schema_findings = validate(doc)
-    findings += schema_findings
-    methodology, compile_findings = compile_document(doc, family, edition)
-    findings += compile_findings
-    if not schema_findings:
-        findings += check(methodology, doc, expected=(family, edition))
-    return Loaded(p, methodology if not schema_findings else None, findings)
+    return check_document(doc, p, family, edition)
 
 
 def split_revision(spec: str) -> Optional[tuple[str, str]]:

@@ -17,7 +17,7 @@ from .findings import Finding
 from .methodology import Methodology, compile_document
 from .paths import methodologies_dir
 from .schema import validate
-from .source import SourceError, load_file
+from .source import Document, SourceError, load_file
 
 ENV_VAR = "ADISTEME_METHODOLOGIES"
 ACTS_FILE = "acts.yaml"  # methodologies/<family>/acts.yaml: the family's known acts, not an edition
@@ -52,10 +52,14 @@ def load_methodology(path: str | Path) -> Loaded:
         doc = load_file(path)
     except SourceError as exc:
         return Loaded(path, None, [exc.finding])
+    return check_document(doc, path, path.parent.name, path.stem)
+
+
+def check_document(doc: Document, path: Path, family: str, edition: str) -> Loaded:
+    """Schema-check, compile and semantically check a loaded document expected to be family@edition."""
     findings = list(doc.problems)
     schema_findings = validate(doc)
     findings += schema_findings
-    family, edition = path.parent.name, path.stem
     methodology, compile_findings = compile_document(doc, family, edition)
     findings += compile_findings
     if not schema_findings:

@@ -21,14 +21,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-import cli  # noqa: F401
 from editions_fixture import invoke
 from editions_fixture import make_orgs, make_testfam
 from engine.orgs import ORG_ENV_VAR
 from engine.registry import ENV_VAR
-from engine.storage import DB_ENV_VAR
 
 ROOT = Path(__file__).resolve().parent.parent
 

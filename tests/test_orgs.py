@@ -10,16 +10,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-import cli  # noqa: F401
 from editions_fixture import invoke
 from editions_fixture import make_orgs, make_testfam
 from engine.editions import Editions
 from engine.orgs import ORG_ENV_VAR, load_organisations, resolve_on, resolve_period
 from engine.periods import Period
 from engine.registry import ENV_VAR, Registry
-from engine.storage import DB_ENV_VAR
 
 ROOT = Path(__file__).resolve().parent.parent
 QUARTERLY = ROOT / "examples" / "wko-maslikhat" / "quarterly-2017.csv"

@@ -15,11 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-import cli  # noqa: F401
 from editions_fixture import invoke
-from engine.orgs import ORG_ENV_VAR
 from engine.registry import ENV_VAR
 from engine.runs import canonical, sha256
 from engine.storage import DB_ENV_VAR, SQLiteStorage, StorageError, open_storage
