@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from engine import __version__
-from engine.evaluate import Evaluator, UnknownEvaluation
+from engine.cohort_eval import make_evaluator
+from engine.evaluate import UnknownEvaluation
 from engine.findings import sort_findings
 from engine.jsonout import dumps
 from engine.output import Destination, columns, csv_rows, explanation, result_dict, result_to_json, table, text, write_xlsx
@@ -82,7 +83,7 @@ def list_cmd(ctx: click.Context, fmt: str) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--strict", is_flag=True, help="Warnings fail too.")
+@click.option("--strict", is_flag=True, help="Warnings fail too (notes never do).")
 @click.pass_context
 def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool) -> None:
     """Check methodology files: schema and semantics, every finding at once.
@@ -105,9 +106,9 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool)
             continue
         if not path.exists():
             fail(f"{path}: no such file")
-        findings += load_methodology(path).findings
+        findings += load_methodology(path, analyse=True).findings  # with the value analysis (engine/analysis.py)
     findings = sort_findings(findings)
-    failing = [f for f in findings if f.severity == "error" or (strict and f.severity == "warning")]
+    failing = [f for f in findings if f.severity == "error" or (strict and f.severity == "warning")]  # notes never fail
     if fmt == "json":
         click.echo(dumps({"files": [str(p) for p in files if not p.is_dir()], "findings": [f.as_dict() for f in findings]}))
     else:
@@ -115,7 +116,8 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool)
             click.echo(f.render())
         n_files = len([p for p in files if not p.is_dir()])
         click.echo(f"{n_files} file(s) checked: {len([f for f in findings if f.severity == 'error'])} error(s), "
-                   f"{len([f for f in findings if f.severity == 'warning'])} warning(s)", err=True)
+                   f"{len([f for f in findings if f.severity == 'warning'])} warning(s), "
+                   f"{len([f for f in findings if f.severity == 'note'])} note(s)", err=True)
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
 
 
@@ -212,9 +214,12 @@ def _run(ctx, methodology, evaluation, input_path, input_format, fmt, explain, o
     else:
         m = _methodology(ctx, methodology)
     try:
-        evaluator = Evaluator(m, evaluation, explain=explain)
+        evaluator = make_evaluator(m, evaluation, explain=explain)
     except UnknownEvaluation as exc:
         fail(str(exc))
+    cohort = getattr(evaluator, "cohort_evaluation", False)  # ranks all records at once (engine/cohort_eval.py)
+    if cohort and (run_options.get("save") or run_options.get("from_history")):
+        fail(f"{evaluation} ranks a cohort (its results depend on every record), which --save and --from-history do not support yet")
     if plan is not None:
         session = _session(ctx, plan, m, evaluation, run_options)
     if not Path(input_path).exists():
@@ -226,7 +231,7 @@ def _run(ctx, methodology, evaluation, input_path, input_format, fmt, explain, o
     records = read_records(input_path, input_format)
     if session is not None:
         records = session.records(records)
-    if only is not None:
+    if only is not None and not cohort:  # a cohort is ranked whole; its other results are dropped below
         records = (r for r in records if str(r.get("id")) == only)
     if fmt == "xlsx" and not output:
         fail("--format xlsx writes a workbook: give --output FILE.xlsx")
@@ -239,6 +244,8 @@ def _run(ctx, methodology, evaluation, input_path, input_format, fmt, explain, o
     try:
         results = []
         for result in evaluator.evaluate_many(records):
+            if only is not None and cohort and result.id != only:
+                continue
             count += 1
             for note in session.result(result) if session is not None else ():  # inputs taken from the history
                 click.echo(f"{input_path}: record {result.id}: {note}", err=True)
@@ -261,7 +268,7 @@ def _run(ctx, methodology, evaluation, input_path, input_format, fmt, explain, o
         if not streaming:
             if fmt == "json":
                 out.write(dumps({"methodology": m.id, "evaluation": evaluation, "status": status, "sha256": m.sha256,
-                                 **_run_json(plan, run_id),
+                                 **_run_json(plan, run_id), **({"ties": evaluator.ties} if cohort else {}),
                                  "results": [result_dict(r, m, explain=explain) for r in results]}) + "\n")
             elif fmt == "xlsx":
                 write_xlsx(output, results, m, evaluation)
@@ -269,6 +276,8 @@ def _run(ctx, methodology, evaluation, input_path, input_format, fmt, explain, o
                 out.write("\n\n".join(explanation(r, m) for r in results) + "\n")
             else:
                 out.write(table(results, m) + "\n")
+                if cohort and evaluator.ties:
+                    out.write("\nties needing a decision (never broken by the engine):\n" + "".join(f"  {t['message']}\n" for t in evaluator.ties))
                 if explain:
                     out.write("\n" + "\n\n".join(explanation(r, m) for r in results) + "\n")
         out.commit()
@@ -280,7 +289,8 @@ def _run(ctx, methodology, evaluation, input_path, input_format, fmt, explain, o
         raise
     if only is not None and count == 0:
         fail(f"no record with id {only!r} in {input_path}")
-    click.echo(f"{count} record(s) evaluated with {m.id} {evaluation}; {failed} with errors", err=True)
+    click.echo(f"{count} record(s) evaluated with {m.id} {evaluation}; {failed} with errors"
+               + (f"; ranked together as cohort {m.evaluations[evaluation].cohort}, {len(evaluator.ties)} tie(s) needing a decision" if cohort else ""), err=True)
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
@@ -288,19 +298,29 @@ def _run(ctx, methodology, evaluation, input_path, input_format, fmt, explain, o
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--verbose", "-v", is_flag=True, help="List every case, not only failures.")
+@click.option("--coverage", "with_coverage", is_flag=True,
+              help="Also report, per edition, the bands, gap policies, table rows, consequences, eligibility rules, deadlines, "
+                   "interpretations and input errors the cases exercise.")
 @click.pass_context
-def test_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str, verbose: bool) -> None:
+def test_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str, verbose: bool, with_coverage: bool) -> None:
     """Run the methodologies' YAML test cases (<edition>.tests.yaml).
 
     \b
-    Example:
+    Examples:
       adisteme test methodologies/mne/2017.tests.yaml
+      adisteme test --coverage
     """
     reg = registry(ctx)
     files = [Path(p) for p in paths] or test_files(reg)
     passed = failed = 0
     report = []
-    for path, findings, outcomes in run_files(files, reg):
+    every: list = []  # every outcome, for --coverage
+    if with_coverage:
+        from engine.coverage import run_files as runner  # with every value's step and the table rows read
+    else:
+        runner = run_files
+    for path, findings, outcomes in runner(files, reg):
+        every += outcomes if with_coverage else []
         for f in findings:
             click.echo(f.render(), err=True)
             failed += 1
@@ -313,11 +333,31 @@ def test_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str, verbose: bool
                 click.echo(f"{mark} {path}:{o.case.line}: {o.case.name}")
                 for p in o.problems:
                     click.echo(f"       {p}")
+    cov = _coverage(reg, every, bool(paths)) if with_coverage else None
     if fmt == "json":
-        click.echo(dumps({"passed": passed, "failed": failed, "cases": report}))
+        extra = {"coverage": {mid: c.as_dict() for mid, c in cov.items()}} if cov is not None else {}
+        click.echo(dumps({"passed": passed, "failed": failed, "cases": report, **extra}))
     else:
         click.echo(f"{passed} passed, {failed} failed")
+        if cov is not None:
+            from engine.coverage import render
+
+            click.echo(render(cov))
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+def _coverage(reg, outcomes: list, only_named: bool) -> dict:
+    """Coverage per edition (engine/coverage.py): of the editions the cases name, or every edition."""
+    from engine.coverage import measure
+
+    ids = sorted({o.case.methodology for o in outcomes} if only_named else set(reg.files()))
+    editions = {}
+    for mid in ids:
+        try:
+            editions[mid] = reg.get(mid)
+        except RegistryError as exc:
+            click.echo(f"adisteme: no coverage for {mid}: {exc}", err=True)
+    return measure(editions, outcomes)
 
 
 @main.command("diff")
@@ -384,6 +424,85 @@ def diff_cmd(ctx: click.Context, a: str, b: str, fmt: str, impact_path: str | No
         raise
     changed = bool(report.shown) or bool(report.impact and report.impact.changes)
     sys.exit(EXIT_FINDINGS if changed else EXIT_OK)
+
+
+# -- drafter tooling: amendments and generated boundary tests (issue 8) -------------------------------------
+@main.command("amend")
+@click.argument("methodology", metavar="FAMILY@EDITION")
+@click.option("--edition", "new_edition", required=True, metavar="NEW", help="The new edition's name (e.g. 2018).")
+@click.option("--valid-from", required=True, metavar="DATE", help="First day the new edition is in force (YYYY-MM-DD).")
+@click.option("--act", "act_name", metavar="TEXT", help="The amending act, e.g. \"decision No. 12-3 of 14.02.2018\" (validity note; acts.yaml).")
+@click.option("--act-source", metavar="TEXT", help="Where the amending act's text is (recorded in acts.yaml with --act).")
+@click.option("--act-number", metavar="TEXT", help="Set act.number of the new edition.")
+@click.option("--act-date", metavar="DATE", help="Set act.date of the new edition (YYYY-MM-DD).")
+@click.option("--dir", "directory", type=click.Path(file_okay=False), metavar="DIR",
+              help="Write DIR/<family>/<NEW>.yaml instead of beside the old edition.")
+@click.option("--with-tests", is_flag=True, help="Copy <edition>.tests.yaml too, naming the new edition.")
+@click.pass_context
+def amend_cmd(ctx: click.Context, methodology: str, new_edition: str, valid_from: str, act_name: str | None, act_source: str | None,
+              act_number: str | None, act_date: str | None, directory: str | None, with_tests: bool) -> None:
+    """Create a new edition's file from an old one, linked by supersedes, ready to edit.
+
+    The copy keeps every line, comment and citation of the old file; only edition, validity
+    (from DATE, to unknown), supersedes and, if given, the act's number and date change. It never
+    overwrites a file. After editing, `adisteme diff FAMILY@EDITION NEW-FILE` shows the change.
+
+    \b
+    Examples:
+      adisteme amend wko-maslikhat@2017 --edition 2018 --valid-from 2018-03-01 --act "decision No. 12-3 of 14.02.2018"
+      adisteme amend mne@2017 --edition 2019 --valid-from 2019-01-01 --dir mine --with-tests
+    """
+    from engine.amend import AmendError, amend
+
+    try:
+        done = amend(registry(ctx), methodology, new_edition, _date(valid_from, "--valid-from"), act_name=act_name,
+                     act_number=act_number, act_date=_date(act_date, "--act-date") if act_date else None, act_source=act_source,
+                     directory=Path(directory) if directory else None, tests=with_tests)
+    except AmendError as exc:
+        fail(str(exc))
+    click.echo(f"created {done.path}: {done.methodology_id}, supersedes {done.supersedes}, valid from {valid_from}")
+    for extra in (done.tests_path, done.acts_path):
+        if extra is not None:
+            click.echo(f"updated {extra}" if extra.name == "acts.yaml" else f"created {extra}")
+    for note in done.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"next: edit it to the amending act, then `adisteme diff {done.supersedes} {done.path}`", err=True)
+
+
+@main.command("testgen")
+@click.argument("methodology", metavar="FAMILY@EDITION")
+@click.argument("evaluation", required=False)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the cases to this new file instead of stdout.")
+@click.pass_context
+def testgen_cmd(ctx: click.Context, methodology: str, evaluation: str | None, output: str | None) -> None:
+    """Write YAML test cases at and around every band bound and table row, expected results left empty.
+
+    Inputs are derived by the value analysis so that each case hits its bound exactly; where none
+    can be derived the case says so. Every case has `expect: {}` to be filled from the act (never
+    from the engine's output): until it is filled, the case fails in `adisteme test`.
+
+    \b
+    Examples:
+      adisteme testgen wko-maslikhat@2017 annual
+      adisteme testgen mne@2017 -o mne-boundaries.tests.yaml
+    """
+    from engine.testgen import TestgenError, generate
+
+    m = _methodology(ctx, methodology)
+    try:
+        text = generate(m, evaluation)
+    except TestgenError as exc:
+        fail(str(exc))
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    if Path(output).exists():
+        fail(f"{output} exists already; testgen never overwrites a file")
+    if not Path(output).resolve().parent.is_dir():
+        fail(f"{output}: the folder {Path(output).resolve().parent} does not exist")
+    with open(output, "x", encoding="utf-8") as fh:
+        fh.write(text)
+    click.echo(f"wrote {text.count(chr(10) + '  - name:')} case(s) to {output}; fill each `expect` from the act", err=True)
 
 
 @main.command("git-diff-driver", context_settings={"ignore_unknown_options": True})

@@ -11,21 +11,26 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 
-import holidays as _holidays
-
 __all__ = ["DayOff", "WorkCalendar", "default_calendar", "months_between", "shift_months"]
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _ROLLS = ("auto", "forward", "backward", "none")
 _SUBSTITUTED_PREFIX = "Day off (substituted from"
 
-try:
-    _KZ_CLASS = _holidays.country_holidays("KZ").__class__
-except Exception:  # pragma: no cover - package without Kazakhstan
-    _KZ_CLASS = None
-_PKG_FIRST: int = getattr(_KZ_CLASS, "start_year", 1) or 1
-_PKG_LAST: int = getattr(_KZ_CLASS, "end_year", 9999) or 9999
-_HAS_KK: bool = "kk" in getattr(_KZ_CLASS, "supported_languages", ())
+
+
+@cache
+def _package() -> tuple:
+    """(holidays module, KZ class or None, first year, last year, has Kazakh names), loaded on first use:
+    importing the package costs a tenth of a second that commands without deadlines need not pay."""
+    import holidays as _holidays
+
+    try:
+        kz = _holidays.country_holidays("KZ").__class__
+    except Exception:  # pragma: no cover - package without Kazakhstan
+        kz = None
+    return (_holidays, kz, getattr(kz, "start_year", 1) or 1, getattr(kz, "end_year", 9999) or 9999,
+            "kk" in getattr(kz, "supported_languages", ()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +60,12 @@ class DayOff:
 @cache
 def _package_year(year: int) -> tuple[dict[date, tuple[str, str | None]], frozenset[date]]:
     """Holidays (date -> (English, Kazakh)) and weekend workdays of one package year."""
-    if _KZ_CLASS is None or not _PKG_FIRST <= year <= _PKG_LAST:
+    _holidays, kz_class, first, last, has_kk = _package()
+    if kz_class is None or not first <= year <= last:
         return {}, frozenset()
     try:
         en = _holidays.country_holidays("KZ", years=year, language="en_US")
-        kk = _holidays.country_holidays("KZ", years=year, language="kk") if _HAS_KK else {}
+        kk = _holidays.country_holidays("KZ", years=year, language="kk") if has_kk else {}
     except Exception:  # pragma: no cover - defensive: never fail a deadline on package data
         return {}, frozenset()
     names = {d: (n, kk.get(d)) for d, n in en.items()}

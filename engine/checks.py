@@ -14,6 +14,9 @@ from .expressions import Expression
 from .findings import Finding
 from .methodology import Methodology
 from .source import Document
+from . import maps, tables
+from . import extensions
+from .cohort import OUTCOME_NAMES
 
 # function -> (argument types, result type); "*" = any number of arguments of the given type
 SIGNATURES: dict[str, tuple[tuple[str, ...], str]] = {
@@ -24,7 +27,12 @@ SIGNATURES: dict[str, tuple[tuple[str, ...], str]] = {
     "months_between": (("date", "date"), "number"), "days_between": (("date", "date"), "number"),
     "quorate": (("body", "number", "number"), "bool"), "vote": (("body", "number", "number", "any"), "string"),
 }
-_INPUT_TYPES = {"integer": "number", "decimal": "number", "boolean": "bool", "date": "date", "string": "string", "enum": "string", "list": "list"}
+_INPUT_TYPES = {"integer": "number", "decimal": "number", "boolean": "bool", "date": "date", "string": "string", "enum": "string", "list": "list", "map": "map"}
+SIGNATURES.update(tables.SIGNATURES)  # row_ids, rows, rows_in, lookup, lookup_all
+# functions whose trailing arguments may be left out: function -> the numbers of arguments allowed
+ARITIES: dict[str, tuple[int, ...]] = dict(tables.ARITIES)
+SIGNATURES.update(maps.SIGNATURES)  # count_true, where, where_not, common, keys, values, get
+SIGNATURES.update(extensions.SIGNATURES)  # years_between, year_of
 _ARITH = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow)
 
 
@@ -54,12 +62,13 @@ class _Checker:
             self.error(("family",), f"the file says {m.family}@{m.edition} but lives at {expected[0]}/{expected[1]}.yaml", "id-mismatch")
         self.names()
         for name, f in m.formulas.items():
-            self.expression(("formulas", name, "expr"), f.expr)
+            extra = maps.check_for_each(self, ("formulas", name, "for_each"), f.each) if f.each else None
+            self.expression(("formulas", name, "expr"), f.expr, extra=extra)
         for name, r in m.rules.items():
             self.expression(("eligibility", name, "require"), r.require, want="bool")
         for name, c in m.consequences.items():
             if c.when:
-                self.expression(("consequences", name, "when"), c.when, want="bool", extra={"rating": "string", "score": "number"})
+                self.expression(("consequences", name, "when"), c.when, want="bool", extra={"rating": "string", "score": "number", **self.outcome_names()})
             if c.deadline and c.deadline not in m.deadlines:
                 self.error(("consequences", name, "deadline"), f"consequence '{name}' names deadline '{c.deadline}', which is not defined", "ref-undefined")
         for name, d in m.deadlines.items():
@@ -71,6 +80,9 @@ class _Checker:
                     self.error(("deadlines", name, "from"), f"deadline '{name}' counts from '{d.anchor}', which is not defined", "ref-undefined")
                 elif self.type_of(d.anchor) not in ("date", "any"):
                     self.error(("deadlines", name, "from"), f"deadline '{name}' counts from '{d.anchor}', which is not a date", "type-mismatch")
+        tables.check_tables(m, self.error)
+        maps.check_constraints(self)
+        extensions.check_all(self)  # cohorts, applications, windows
         self.cycles()
         self.evaluations()
         self.history_sources()
@@ -86,9 +98,13 @@ class _Checker:
             for name in table:
                 if name in seen:
                     self.error((section, name), f"'{name}' is defined both in {seen[name]} and in {section}; expressions could not tell them apart", "name-clash", key=True)
-                elif name in ("rating", "score"):
+                elif name in ("rating", "score") or name in self.outcome_names():
                     self.error((section, name), f"'{name}' is reserved for an evaluation's result", "name-reserved", key=True)
                 seen[name] = section
+
+    def outcome_names(self) -> dict[str, str]:
+        """In a file with cohorts, a consequence may read a record's place, advances and rank."""
+        return dict(OUTCOME_NAMES) if self.m.cohorts else {}
 
     def type_of(self, name: str) -> str:
         m = self.m
@@ -103,6 +119,10 @@ class _Checker:
             return "date"
         if name in m.scales:
             return "scale"
+        if name in m.tables:
+            return "table"
+        if name in m.formulas and m.formulas[name].each is not None:
+            return "map"
         if name in m.bodies:
             return "body"
         if name in m.formulas:
@@ -130,8 +150,10 @@ class _Checker:
                     ok = False
                     continue
                 params, _ = SIGNATURES[fname]
-                if params != ("*",) and len(node.args) != len(params):
-                    self.expr_error(path, expr, node, f"{fname}() takes {len(params)} arguments, got {len(node.args)}", "function-arity")
+                allowed = ARITIES.get(fname, (len(params),))
+                if params != ("*",) and len(node.args) not in allowed:
+                    takes = " or ".join(map(str, allowed))
+                    self.expr_error(path, expr, node, f"{fname}() takes {takes} arguments, got {len(node.args)}", "function-arity")
                     ok = False
             elif isinstance(node, ast.Name) and id(node) not in function_nodes:
                 if self.m.kind_of(node.id) is None and node.id not in extra:
@@ -144,6 +166,7 @@ class _Checker:
         except _TypeProblem as problem:
             self.expr_error(path, expr, problem.node, problem.message, "type-mismatch")
             return
+        tables.check_calls(self, path, expr)
         if want and t not in (want, "any"):
             self.expr_error(path, expr, None, f"this expression gives a {t}, but a {want} is needed here", "type-mismatch")
 
@@ -156,8 +179,9 @@ class _Checker:
             if node.id in extra:
                 return extra[node.id]
             t = self.type_of(node.id)
-            if t in ("scale", "body"):
-                raise _TypeProblem(node, f"'{node.id}' is a {t}; use it only as the first argument of {'band() or points()' if t == 'scale' else 'quorate() or vote()'}")
+            if t in ("scale", "body", "table"):
+                uses = {"scale": "band() or points()", "body": "quorate() or vote()", "table": "row_ids(), rows(), rows_in(), lookup() or lookup_all()"}[t]
+                raise _TypeProblem(node, f"'{node.id}' is a {t}; use it only as the first argument of {uses}")
             return t
         if isinstance(node, (ast.List, ast.Tuple)):
             for e in node.elts:
@@ -187,7 +211,7 @@ class _Checker:
             for op_, right_node in zip(node.ops, node.comparators):
                 right = rec(right_node)
                 if isinstance(op_, (ast.In, ast.NotIn)):
-                    if right not in ("list", "any", "string"):
+                    if right not in ("list", "any", "string", "map"):
                         raise _TypeProblem(node, f"'in' needs a list on its right, got a {right}")
                 elif isinstance(op_, (ast.Lt, ast.LtE, ast.Gt, ast.GtE)):
                     if "any" not in (left, right) and (left != right or left not in ("number", "date", "string")):
@@ -205,11 +229,11 @@ class _Checker:
             if fname not in SIGNATURES:
                 return "any"  # reported as function-undefined where it is written
             params, result = SIGNATURES[fname]
-            if params != ("*",) and len(params) != len(node.args):
+            if params != ("*",) and len(node.args) not in ARITIES.get(fname, (len(params),)):
                 return result  # reported as function-arity where it is written
             for i, arg in enumerate(node.args):
                 want = params[0] if params == ("*",) else params[i]
-                if want in ("scale", "body"):
+                if want in ("scale", "body", "table"):
                     if not (isinstance(arg, ast.Name) and self.type_of(arg.id) == want):
                         raise _TypeProblem(arg, f"{fname}() needs a {want} id as argument {i + 1}")
                     continue
@@ -222,7 +246,7 @@ class _Checker:
     # -- structure -----------------------------------------------------------------------------
     def cycles(self) -> None:
         m = self.m
-        deps = {n: [d for d in f.expr.names if d in m.formulas or d in m.deadlines] for n, f in m.formulas.items()}
+        deps = {n: [d for d in f.names if d in m.formulas or d in m.deadlines] for n, f in m.formulas.items()}
         for n, d in m.deadlines.items():
             deps[n] = [x for x in ([d.anchor] if d.anchor else []) + (list(d.year.names) if d.year else []) if x in m.formulas or x in m.deadlines]
         state: dict[str, int] = {}
@@ -276,7 +300,8 @@ class _Checker:
                 if when and "rating" in when.names and not e.rating:
                     self.error(p + ("consequences", i), f"consequence '{c}' depends on a rating, but evaluation '{name}' has none", "ref-undefined")
                 if when and bands:
-                    self.band_literals(c, when, bands, name)
+                    places = {pl.id for pl in m.cohorts[e.cohort].places} if e.cohort in m.cohorts else set()
+                    self.band_literals(c, when, bands | places, name)
             self.needed_inputs(name, e)
 
     def history_sources(self) -> None:
@@ -317,6 +342,8 @@ class _Checker:
         roots = list(e.outputs) + ([e.score] if e.score else []) + [n for r in e.eligibility if r in m.rules for n in m.rules[r].require.names]
         roots += [n for c in e.consequences if c in m.consequences and m.consequences[c].when for n in m.consequences[c].when.names]
         roots += [m.consequences[c].deadline for c in e.consequences if c in m.consequences and m.consequences[c].deadline]
+        roots += [n for i in e.inputs for k in m.constraints.get(i, ()) for n in k.names]
+        roots += extensions.extension_roots(m, e)
         seen: set[str] = set()
         stack = [r for r in roots if r]
         while stack:
@@ -325,7 +352,7 @@ class _Checker:
                 continue
             seen.add(n)
             if n in m.formulas:
-                stack.extend(m.formulas[n].expr.names)
+                stack.extend(m.formulas[n].names)
             elif n in m.deadlines:
                 d = m.deadlines[n]
                 stack.extend(([d.anchor] if d.anchor else []) + (list(d.year.names) if d.year else []))

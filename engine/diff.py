@@ -63,6 +63,11 @@ REFERENCES = {
     ("evaluations", "rating"): ("scales",),
     ("evaluations", "eligibility"): ("eligibility",),
     ("evaluations", "consequences"): ("consequences",),
+    ("evaluations", "cohort"): ("cohorts",),
+    ("evaluations", "windows"): ("windows",),
+    ("evaluations", "applications"): ("applications",),
+    ("windows", "opens"): ("deadlines",),
+    ("windows", "closes"): ("deadlines",),
 }
 # What an absent key means, where the language gives it a meaning.
 DEFAULTS = {

@@ -25,7 +25,8 @@ SECTION_TITLES = {
     "supersedes": "Editions superseded", "calendar": "Calendar", "parameters": "Parameters", "inputs": "Inputs",
     "scales": "Scales", "formulas": "Formulas", "eligibility": "Eligibility", "deadlines": "Deadlines",
     "bodies": "Bodies", "consequences": "Consequences", "evaluations": "Evaluations", "documents": "Documents (forms)",
-    "interpretations": "Interpretations",
+    "interpretations": "Interpretations", "tables": "Tables (the act's data)",
+    "windows": "Windows (date periods)", "applications": "Applications (required documents)", "cohorts": "Cohorts (ranking, quotas, places)",
 }
 CATEGORY_TITLES = {
     RULE: "Rule changes",

@@ -17,6 +17,12 @@ from .expressions import EvaluationError, Interpreter
 from .inputs import InputError
 from .methodology import Methodology
 from .scales import Scale
+from . import maps
+from .tables import row_inputs, table_functions
+from . import applications, windows
+from .datefns import FUNCTIONS as DATE_FUNCTIONS
+from .extensions import extension_roots, refuses
+from .refusals import eligibility_refusal
 
 DESCRIPTIVE_FIELDS = ("name", "position", "unit", "period", "note")  # carried through, never computed on
 ROUNDING = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN, "up": ROUND_UP}
@@ -52,6 +58,7 @@ class Result:
     notes: list[str] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     descriptive: dict[str, Any] = field(default_factory=dict)
+    scope: Any = field(default=None, repr=False, compare=False)  # (names, failed), kept for a cohort (engine/cohort_eval.py)
 
     @property
     def ok(self) -> bool:
@@ -78,14 +85,20 @@ class Evaluator:
         self.base_names: dict[str, Any] = dict(methodology.parameters)
         self.base_names.update(methodology.scales)
         self.base_names.update(methodology.bodies)
+        self.base_names.update(methodology.tables)
+        self.constraints = [k for name in self.spec.inputs for k in methodology.constraints.get(name, ())]
+        self.constraint_plan = self._plan_for([n for k in self.constraints for n in sorted(k.names)])
         self._order = {name: i for i, name in enumerate(methodology.interpretations)}
+        self._row_inputs = row_inputs(methodology, self.spec.inputs)
         self._seen: set[str] = set()  # interpretations relied on by the record being evaluated
+        self.keep_scope = False  # a cohort's evaluator keeps each record's names (engine/cohort_eval.py)
 
     # -- compile -------------------------------------------------------------------------------
     def _plan(self) -> list[str]:
         """Formulas and deadlines needed by this evaluation, dependencies first."""
         m, spec = self.m, self.spec
-        roots: list[str] = list(spec.outputs)
+        roots: list[str] = [n for name in spec.inputs for k in m.constraints.get(name, ()) for n in sorted(k.names)]
+        roots += list(spec.outputs)
         if spec.score:
             roots.append(spec.score)
         for rule in spec.eligibility:
@@ -97,6 +110,12 @@ class Evaluator:
                 roots.extend(sorted(c.when.names))
             if c and c.deadline:
                 roots.append(c.deadline)
+        roots += extension_roots(m, spec)  # windows, applications, the cohort's values
+        return self._plan_for(roots)
+
+    def _plan_for(self, roots: list[str]) -> list[str]:
+        """The formulas and deadlines `roots` need, dependencies first."""
+        m = self.m
         order: list[str] = []
         seen: set[str] = set()
 
@@ -116,7 +135,7 @@ class Evaluator:
     def _deps(self, name: str) -> Iterable[str]:
         m = self.m
         if name in m.formulas:
-            return sorted(m.formulas[name].expr.names)
+            return sorted(m.formulas[name].names)
         if name in m.deadlines:
             d = m.deadlines[name]
             deps = [d.anchor] if d.anchor else []
@@ -139,10 +158,19 @@ class Evaluator:
         if result.errors:
             return result
         failed: set[str] = set()
+        if self.constraints:
+            self._check_constraints(names, failed, result)
+            if result.errors:
+                result.interpretations = sorted(self._seen, key=lambda i: self._order.get(i, 1 << 30))
+                return result
         for name in self.plan:
+            if name in self.constraint_plan and (name in names or name in failed):
+                continue  # computed for a constraint already
             self._compute(name, names, failed, result)
         self._finish(names, failed, result)
         result.interpretations = sorted(self._seen, key=lambda i: self._order.get(i, 1 << 30))
+        if self.keep_scope:
+            result.scope = (names, failed)
         return result
 
     def evaluate_many(self, records: Iterable[Mapping[str, Any]]) -> Iterator[Result]:
@@ -170,6 +198,8 @@ class Evaluator:
                 continue
             names[name] = value
             self._rely(self.m.element("input", name).interpretations)
+            if name in self._row_inputs:  # an enum of a table's rows: the chosen row's readings too
+                self._rely(self._row_inputs[name].row_interpretations(value))
             if self.explain:
                 self._step(result, name, "input", value, "given" if name in record else "default", "input")
 
@@ -180,12 +210,13 @@ class Evaluator:
         m = self.m
         try:
             if name in m.formulas:
-                expr = m.formulas[name].expr
+                formula = m.formulas[name]
+                expr = formula.expr
                 before = set(self._seen)
-                value = self.interpreter.run(expr, names)
+                value = maps.run_for_each(self.interpreter, formula.each, expr, names) if formula.each else self.interpreter.run(expr, names)
                 names[name] = value
                 self._rely(m.element("formula", name).interpretations)
-                for dep in sorted(expr.names):
+                for dep in sorted(formula.names):
                     if dep in m.parameters:
                         self._rely(m.element("parameter", dep).interpretations)
                         if self.explain and not any(s.name == dep for s in result.steps):
@@ -195,13 +226,29 @@ class Evaluator:
                 if self.explain:
                     # interpretations met while computing this value (a gap policy, a band's reading)
                     met = tuple(i for i in sorted(self._seen - before) if i not in m.element("formula", name).interpretations)
-                    self._step(result, name, "formula", value, expr.source, "formula", tuple(sorted(expr.names)), extra_interpretations=met)
+                    rule = f"for each {formula.each.var} in {formula.each.source.source}: {expr.source}" if formula.each else expr.source
+                    self._step(result, name, "formula", value, rule, "formula", tuple(sorted(formula.names)), extra_interpretations=met)
             else:
                 names[name] = self._deadline(name, names, result)
         except EvaluationError as exc:
             failed.add(name)
             names[name] = None
             result.errors.append(RecordError(name, f"{name}: {exc}"))
+
+    def _check_constraints(self, names: dict, failed: set[str], result: Result) -> None:
+        """The evaluation's input constraints; each failure is an input error on the constrained input."""
+        for name in self.constraint_plan:
+            self._compute(name, names, failed, result)
+        for k in self.constraints:
+            where = f" [{', '.join(k.cite)}]" if k.cite else ""
+            if any(n in failed for n in k.names):
+                continue  # the value it reads failed and is reported already
+            try:
+                for message in maps.constraint_failures(self.interpreter, k, names):
+                    result.errors.append(RecordError(k.input, f"{k.input}: {message}{where}"))
+            except EvaluationError as exc:
+                result.errors.append(RecordError(k.input, f"{k.input}: {exc}{where}"))
+            self._rely(k.interpretations)
 
     def _deadline(self, name: str, names: dict, result: Result) -> Optional[dt.date]:
         d = self.m.deadlines[name]
@@ -248,7 +295,15 @@ class Evaluator:
                     self._step(result, rid, "eligibility", ok, rule.require.source, "eligibility", tuple(sorted(rule.require.names)))
             result.outputs["eligible"] = not unmet
             result.outputs["unmet"] = unmet
-            if unmet:
+        if spec.eligibility or spec.windows or spec.applications:  # refusals name the paragraph and the unmet condition
+            refusals = [eligibility_refusal(m, rid, names) for rid in (unmet if spec.eligibility else ())]
+            if spec.windows:
+                refusals += windows.check_record(self, names, failed, result)
+            if spec.applications:
+                refusals += applications.check_record(self, names, failed, result)
+            if refuses(m, spec):
+                result.outputs["refusals"] = refusals
+            if refusals:
                 return
         if spec.score:
             if spec.score in failed:
@@ -266,7 +321,7 @@ class Evaluator:
                 names["rating"] = band.id
                 if self.explain:
                     self._step(result, "rating", "rating", band.id, f"band of {spec.score} on scale {spec.rating}: {band.describe()}", "scale", (spec.score,), name_kind=("scale", spec.rating), band=band)
-        if spec.consequences:
+        if spec.consequences and not spec.cohort:  # a cohort's consequences wait for its ranking
             result.outputs["consequences"] = self._consequences(names, failed, result)
 
     def _consequences(self, names: dict, failed: set[str], result: Result) -> list[dict]:
@@ -331,6 +386,7 @@ class Evaluator:
             "sum": _sum, "mean": _mean, "count": _count, "min": _min, "max": _max, "abs": _abs, "round": _round,
             "all": _all, "any": _any, "months_between": _months_between, "days_between": _days_between,
             "band": self._fn_band, "points": self._fn_points, "quorate": _quorate, "vote": _vote,
+            **table_functions(self._rely), **maps.functions(), **DATE_FUNCTIONS,
         }
 
     def _fn_band(self, scale: Any, x: Any) -> str:

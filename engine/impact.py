@@ -86,6 +86,8 @@ def impact(comparison: Comparison, evaluation: str, records: Iterable[Mapping[st
         ev_b = Evaluator(b, evaluation, explain=True)
     except UnknownEvaluation as exc:
         raise ImpactError(str(exc)) from None
+    if ev_a.spec.cohort or ev_b.spec.cohort:
+        raise ImpactError(f"{evaluation} ranks a cohort (each result depends on every record); --impact compares record by record and does not support it yet")
     out = Impact(evaluation, data, outcomes=_outcomes(a, b, evaluation))
     for i, record in enumerate(records):
         ra, rb = ev_a.evaluate(record, i), ev_b.evaluate(record, i)

@@ -24,7 +24,7 @@ class InputError(Exception):
 @dataclass(frozen=True)
 class InputSpec:
     id: str
-    type: str  # integer | decimal | boolean | date | string | enum | list
+    type: str  # integer | decimal | boolean | date | string | enum | list | map
     cite: tuple[str, ...] = ()
     label: Optional[dict] = None
     min: Optional[Decimal] = None
@@ -36,6 +36,7 @@ class InputSpec:
     default: Any = MISSING
     optional: bool = False
     interpretations: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()  # map: the keys allowed (empty = any)
 
     @property
     def required(self) -> bool:
@@ -97,6 +98,10 @@ class InputSpec:
             return text
         if kind == "list":
             return self._list(raw, name)
+        if kind == "map":
+            from .maps import coerce_map
+
+            return coerce_map(self, raw, name, InputError)
         raise InputError(name, f"{name}: unknown input type {kind!r}")
 
     def _bounded(self, value: Decimal, name: str) -> Decimal:
@@ -157,6 +162,10 @@ class InputSpec:
                 out["minItems"] = self.min_items
             if self.max_items is not None:
                 out["maxItems"] = self.max_items
+        elif t == "map":
+            from .maps import map_json_schema
+
+            out.update(map_json_schema(self))
         if self.default is not MISSING:
             out["default"] = _plain(self.default) if isinstance(self.default, Decimal) else self.default
         if self.optional:

@@ -16,8 +16,11 @@ from .deadlines import Deadline
 from .expressions import Expression, ExpressionError, compile_expression
 from .findings import Finding
 from .inputs import MISSING, InputSpec
+from .maps import Constraint, ForEach, compile_constraints, compile_for_each
 from .scales import Band, Bound, GapPolicy, Scale
 from .source import Document
+from .extensions import SECTIONS as EXTENSION_SECTIONS
+from .tables import Table, compile_tables
 
 
 def cites(value: Any) -> tuple[str, ...]:
@@ -41,6 +44,12 @@ class Element:
 class Formula:
     id: str
     expr: Expression
+    each: Optional[ForEach] = None  # a for_each formula: expr once per item, the value a map item -> value
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Every name the formula reads (for a for_each formula: of `in`, `when` and `expr`, not the item)."""
+        return self.each.names(self.expr) if self.each else self.expr.names
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,9 @@ class Evaluation:
     rating: Optional[str]
     eligibility: tuple[str, ...]
     consequences: tuple[str, ...]
+    cohort: Optional[str] = None  # a cohort id: the evaluation runs over all records at once
+    applications: tuple[str, ...] = ()
+    windows: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,6 +111,11 @@ class Methodology:
     evaluations: dict[str, Evaluation] = field(default_factory=dict)
     interpretations: dict[str, Interpretation] = field(default_factory=dict)
     calendar_interpretations: tuple[str, ...] = ()
+    tables: dict[str, Table] = field(default_factory=dict)
+    constraints: dict[str, list[Constraint]] = field(default_factory=dict)  # input id -> its constraints
+    cohorts: dict[str, Any] = field(default_factory=dict)  # engine/cohort.py
+    applications: dict[str, Any] = field(default_factory=dict)  # engine/applications.py
+    windows: dict[str, Any] = field(default_factory=dict)  # engine/windows.py
 
     @property
     def id(self) -> str:
@@ -111,7 +128,7 @@ class Methodology:
         """Which kind of value a bare name in an expression refers to."""
         for kind, table in (
             ("parameter", self.parameters), ("input", self.inputs), ("formula", self.formulas),
-            ("deadline", self.deadlines), ("scale", self.scales), ("body", self.bodies),
+            ("deadline", self.deadlines), ("scale", self.scales), ("body", self.bodies), ("table", self.tables),
         ):
             if name in table:
                 return kind
@@ -123,6 +140,9 @@ KIND_OF_SECTION = {
     "parameters": "parameter", "inputs": "input", "scales": "scale", "formulas": "formula", "eligibility": "eligibility",
     "deadlines": "deadline", "bodies": "body", "consequences": "consequence", "evaluations": "evaluation", "documents": "document",
 }
+SECTIONS += tuple(EXTENSION_SECTIONS)  # cohorts, applications, windows (engine/extensions.py)
+KIND_OF_SECTION.update({section: kind for section, (kind, _) in EXTENSION_SECTIONS.items()})
+_EXTENSION_COMPILERS = {kind: (section, compile_) for section, (kind, compile_) in EXTENSION_SECTIONS.items()}
 
 
 class _Compiler:
@@ -146,7 +166,7 @@ class _Compiler:
     def input_spec(self, name: str, raw: dict, path: tuple, scales: dict) -> InputSpec:
         kind = raw.get("type", "string")
         items = None
-        if kind == "list" and isinstance(raw.get("items"), dict):
+        if kind in ("list", "map") and isinstance(raw.get("items"), dict):
             items = self.input_spec(f"{name}[]", raw["items"], path + ("items",), scales)
         values = tuple(str(v) for v in raw.get("values", ()))
         if kind == "enum" and "scale" in raw:
@@ -155,13 +175,41 @@ class _Compiler:
                 values = tuple(str(b.get("id")) for b in scale.get("bands", []) if isinstance(b, dict))
             else:
                 self.error(path + ("scale",), f"input '{name}' names scale '{raw['scale']}', which is not defined", "ref-undefined")
+        if kind == "enum" and "table" in raw:
+            values = self.table_keys(name, raw["table"], path + ("table",))
+        keys: tuple[str, ...] = ()
+        if kind == "map":
+            spec_keys = raw.get("keys")
+            keys = self.table_keys(name, spec_keys["table"], path + ("keys", "table")) if isinstance(spec_keys, dict) else tuple(str(k) for k in spec_keys or ())
         default = raw.get("default", MISSING)
         return InputSpec(
             id=name, type=kind, cite=cites(raw.get("cite")), label=raw.get("label"),
-            min=_dec(raw.get("min")), max=_dec(raw.get("max")), values=values, items=items,
-            min_items=raw.get("min_items"), max_items=raw.get("max_items"), default=default,
-            optional=bool(raw.get("optional", False)), interpretations=tuple(raw.get("interpretations", ())),
+            min=self.bound(raw, "min", path), max=self.bound(raw, "max", path), values=values, items=items,
+            min_items=self.bound(raw, "min_items", path), max_items=self.bound(raw, "max_items", path), default=default,
+            optional=bool(raw.get("optional", False)), interpretations=tuple(raw.get("interpretations", ())), keys=keys,
         )
+
+    def bound(self, raw: dict, key: str, path: tuple) -> Any:
+        """An input bound: a number, or the id of a parameter holding it (`max: incentive_max`)."""
+        value = raw.get(key)
+        if isinstance(value, str):
+            param = (self.doc.data.get("parameters") or {}).get(value)
+            number = _dec(param.get("value")) if isinstance(param, dict) else None
+            if number is None:
+                self.error(path + (key,), f"{key}: '{value}' is not a parameter holding a number", "ref-undefined")
+                return None
+            value = number
+        if key in ("min_items", "max_items"):
+            return int(value) if isinstance(value, (int, Decimal)) and not isinstance(value, bool) else None
+        return _dec(value)
+
+    def table_keys(self, name: str, table: Any, path: tuple) -> tuple[str, ...]:
+        """The row ids of a table an input names (its enum values or map keys)."""
+        raw = (self.doc.data.get("tables") or {}).get(table)
+        if not isinstance(raw, dict):
+            self.error(path, f"input '{name}' names table '{table}', which is not defined", "ref-undefined")
+            return ()
+        return tuple(str(r.get("id")) for r in raw.get("rows") or [] if isinstance(r, dict))
 
     def scale(self, name: str, raw: dict, path: tuple) -> Scale:
         bands = []
@@ -258,7 +306,8 @@ def compile_document(doc: Document, family: str | None = None, edition: str | No
             elif kind == "formula":
                 expr = c.expression(path + ("expr",), raw.get("expr"))
                 if expr:
-                    m.formulas[name] = Formula(name, expr)
+                    each = compile_for_each(c, path + ("for_each",), raw["for_each"]) if "for_each" in raw else None
+                    m.formulas[name] = Formula(name, expr, each)
             elif kind == "eligibility":
                 expr = c.expression(path + ("require",), raw.get("require"))
                 if expr:
@@ -274,13 +323,19 @@ def compile_document(doc: Document, family: str | None = None, edition: str | No
                 m.evaluations[name] = Evaluation(
                     id=name, inputs=tuple(raw.get("inputs", ())), outputs=tuple(raw.get("outputs", ())),
                     score=raw.get("score"), rating=raw.get("rating"), eligibility=tuple(raw.get("eligibility", ())),
-                    consequences=tuple(raw.get("consequences", ())),
+                    consequences=tuple(raw.get("consequences", ())), cohort=raw.get("cohort"),
+                    applications=tuple(raw.get("applications", ())), windows=tuple(raw.get("windows", ())),
                 )
+            elif kind in _EXTENSION_COMPILERS:
+                section_of, compile_ = _EXTENSION_COMPILERS[kind]
+                getattr(m, section_of)[name] = compile_(c, name, raw, path)
     for name, raw in (data.get("interpretations") or {}).items():
         if isinstance(raw, dict):
             m.interpretations[str(name)] = Interpretation(
                 str(name), cites(raw.get("cite")), str(raw.get("says", "")), str(raw.get("does", "")), str(raw.get("why", ""))
             )
+    m.tables = compile_tables(data, cites)
+    m.constraints = compile_constraints(c, data, cites)
     return m, c.findings
 
 

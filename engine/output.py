@@ -12,6 +12,7 @@ from typing import Any, Iterable
 from .evaluate import Result
 from .jsonout import dumps, number
 from .methodology import Methodology
+from .extensions import refuses
 
 
 def text(value: Any) -> str:
@@ -25,6 +26,10 @@ def text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, list):
         return "; ".join(c["id"] if isinstance(c, dict) and "id" in c else text(c) for c in value)
+    if isinstance(value, dict) and "message" in value:  # a refusal or a tie: its message reads on its own
+        return str(value["message"])
+    if isinstance(value, dict):  # a map (a for_each formula, a map input): key: value | key: value
+        return " | ".join(f"{k}: {text(v)}" for k, v in value.items())
     return str(value)
 
 
@@ -62,10 +67,18 @@ def columns(m: Methodology, evaluation: str) -> list[str]:
     cols = list(spec.outputs)
     if spec.eligibility:
         cols += ["eligible", "unmet"]
+    cols += ["windows", "on_time"] if spec.windows else []
+    cols += ["complete", "missing"] if spec.applications else []
+    if refuses(m, spec) or (spec.cohort and m.cohorts[spec.cohort].limits):
+        cols.append("refusals")
     if spec.score:
         cols.append("score")
     if spec.rating:
         cols.append("rating")
+    if spec.cohort:
+        co = m.cohorts[spec.cohort]
+        cols += (["group"] if co.group_by else []) + (["rank"] if co.rank_by else [])
+        cols += (["advances"] if co.advance else []) + (["place"] if co.places else []) + (["tie"] if co.rank_by else [])
     if spec.consequences:
         cols.append("consequences")
     return cols
@@ -119,6 +132,9 @@ def table(results: list[Result], m: Methodology) -> str:
             if c == "rating" and v is not None:
                 label = m.scales[m.evaluations[r.evaluation].rating].band(v).label
                 row.append(f"{label.get('kk', v)} / {label.get('en', v)}")
+            elif c in ("refusals", "tie", "missing"):  # told in full below the row
+                row.append("; ".join(x.get("rule", "") for x in v) if c == "refusals" and v else ("yes" if c == "tie" and v else
+                           f"{len(v)} item(s)" if c == "missing" and v else ""))
             else:
                 row.append(text(v) if c in r.outputs else "")
         rows.append(row)
@@ -128,6 +144,14 @@ def table(results: list[Result], m: Methodology) -> str:
         lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
         for e in r.errors:
             lines.append(f"    error: {e.message}")
+        for x in r.outputs.get("refusals") or ():
+            lines.append(f"    refused: {x['message']}")
+        if r.outputs.get("tie"):
+            lines.append(f"    {r.outputs['tie']['message']}")
+    unset = {c["id"]: c for r in results for c in r.outputs.get("consequences") or () if c.get("amount") is None and c.get("amount_note")}
+    if unset:
+        lines.append("")
+        lines += [f"amount of {cid} [{', '.join(c['cite'])}]: not set by the act — {c['amount_note']}" for cid, c in unset.items()]
     return "\n".join(lines)
 
 

@@ -18,10 +18,16 @@ from .methodology import Methodology, compile_document
 from .paths import methodologies_dir
 from .schema import validate
 from .source import Document, SourceError, load_file
+from .structure import check_structure
 
 ENV_VAR = "ADISTEME_METHODOLOGIES"
 ACTS_FILE = "acts.yaml"  # methodologies/<family>/acts.yaml: the family's known acts, not an edition
 _ID = re.compile(r"^(?P<family>[a-z0-9][a-z0-9-]*)(@(?P<edition>[A-Za-z0-9._-]+))?$")
+
+
+# errors that leave the formulas sound, so the value analysis can still run (and say, for a gap
+# without a policy, whether records reach it)
+_ANALYSABLE = {"band-gap", "gap-policy-unused", "cite-undefined", "interpretation-undefined", "band-unknown"}
 
 
 class RegistryError(LookupError):
@@ -41,8 +47,10 @@ class Loaded:
         return [f for f in self.findings if f.severity == "error"]
 
 
-def load_methodology(path: str | Path) -> Loaded:
-    """Read, schema-check, compile and semantically check one methodology file."""
+def load_methodology(path: str | Path, analyse: bool = False) -> Loaded:
+    """Read, schema-check, compile and semantically check one methodology file.
+
+    With `analyse`, a file without errors also gets the value analysis (engine/analysis.py)."""
     path = Path(path)
     if path.name == ACTS_FILE:  # a family's known acts (engine/editions.py), checked by its own schema
         from .editions import check_acts_file
@@ -52,10 +60,10 @@ def load_methodology(path: str | Path) -> Loaded:
         doc = load_file(path)
     except SourceError as exc:
         return Loaded(path, None, [exc.finding])
-    return check_document(doc, path, path.parent.name, path.stem)
+    return check_document(doc, path, path.parent.name, path.stem, analyse=analyse)
 
 
-def check_document(doc: Document, path: Path, family: str, edition: str) -> Loaded:
+def check_document(doc: Document, path: Path, family: str, edition: str, analyse: bool = False) -> Loaded:
     """Schema-check, compile and semantically check a loaded document expected to be family@edition."""
     findings = list(doc.problems)
     schema_findings = validate(doc)
@@ -64,6 +72,13 @@ def check_document(doc: Document, path: Path, family: str, edition: str) -> Load
     findings += compile_findings
     if not schema_findings:
         findings += check(methodology, doc, expected=(family, edition))
+        # citations against the act's structure; unused elements (only in a file without errors, whose
+        # unused inputs would mostly be the echo of a misspelt name)
+        findings += check_structure(methodology, doc, unused=not any(f.severity == "error" for f in findings))
+        if analyse and not any(f.severity == "error" and f.code not in _ANALYSABLE for f in findings):
+            from .analysis import analyse as value_analysis
+
+            findings += value_analysis(methodology, doc)
     return Loaded(path, methodology if not schema_findings else None, findings)
 
 

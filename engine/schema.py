@@ -5,14 +5,15 @@ import datetime as dt
 import json
 import re
 from functools import lru_cache
-from typing import Any
-
-import jsonschema
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any
 
 from .findings import Finding
 from .paths import schemas_dir
 from .source import Document
+
+if TYPE_CHECKING:  # jsonschema is imported on first validation: `adisteme --help` need not load it
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
 
 @lru_cache(maxsize=None)
@@ -21,7 +22,9 @@ def load_schema(name: str) -> dict:
 
 
 @lru_cache(maxsize=None)
-def _validator(name: str) -> jsonschema.Draft7Validator:
+def _validator(name: str) -> "jsonschema.Draft7Validator":
+    import jsonschema
+
     return jsonschema.Draft7Validator(load_schema(name))
 
 
@@ -39,12 +42,16 @@ def _jsonable(value: Any) -> Any:
 def validate(doc: Document, schema: str = "methodology.schema.json") -> list[Finding]:
     findings: list[Finding] = []
     for error in _validator(schema).iter_errors(_jsonable(doc.data)):
-        findings.extend(_to_findings(doc, error))
+        for f in _to_findings(doc, error):
+            if f not in findings:  # an empty label breaks two rules at one place: say it once
+                findings.append(f)
     return findings
 
 
 def _to_findings(doc: Document, error: ValidationError) -> list[Finding]:
     if error.context:
+        from jsonschema.exceptions import best_match
+
         error = best_match(error.context) or error
         if error.context:
             return _to_findings(doc, error)
@@ -57,6 +64,12 @@ def _to_findings(doc: Document, error: ValidationError) -> list[Finding]:
             allowed = ", ".join(sorted(known)) if known else "ids"
             return [doc.finding(path + (k,), f"unknown key {k!r} here (allowed: {allowed})", "schema-unknown-key", key=True) for k in extra]
     where = ".".join(str(p) for p in path) or "the document"
+    missing = [k for k in error.validator_value if isinstance(error.instance, dict) and k not in error.instance] if error.validator == "required" else []
+    if "cite" in missing:  # every element cites the act
+        return [doc.finding(path, f"{where}: no citation of the act ('cite' is required)", "cite-missing", key=True)]
+    if set(missing) & {"label", "kk", "en"} or (len(path) >= 2 and path[-2] == "label" and path[-1] in ("kk", "en")):
+        which = ", ".join(missing) or str(path[-1])
+        return [doc.finding(path, f"{where}: the label needs both the act's Kazakh words (kk) and an English gloss (en); {which} is missing or empty", "label-missing")]
     return [doc.finding(path, f"{where}: {_message(error)}", "schema")]
 
 

@@ -19,6 +19,7 @@ from .findings import Finding
 Path_ = tuple  # a path into the document: keys and list indexes
 
 MAX_NODES = 200_000  # guards against alias bombs ("billion laughs")
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class SourceError(Exception):
@@ -114,7 +115,10 @@ def load_text(text: str, path: str = "<string>") -> Document:
     """Parse YAML text into a located Document. Raises SourceError for unreadable YAML."""
     lines = text.splitlines()
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        try:  # libyaml when present: ten times faster, the same nodes and marks
+            root = yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)  # the pure loader's own words for the problem
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

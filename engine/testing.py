@@ -6,12 +6,13 @@ values are written by the drafter from the act, so a failure means the file and 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-from .evaluate import Evaluator, Result, UnknownEvaluation
+from .cohort_eval import make_evaluator
+from .evaluate import Result, UnknownEvaluation
 from .findings import Finding
 from .registry import Registry, RegistryError
 from .schema import validate
@@ -29,12 +30,15 @@ class Case:
     expect: dict
     expect_errors: list[dict]
     cite: Any = None
+    records: Optional[list] = None  # a cohort case: all the records of the evaluation's input
+    expect_records: Optional[dict] = None  # record id -> expected outputs
 
 
 @dataclass
 class Outcome:
     case: Case
     problems: list[str] = field(default_factory=list)
+    results: list = field(default_factory=list)  # the engine's results of the case (what `test --coverage` counts)
 
     @property
     def passed(self) -> bool:
@@ -74,27 +78,51 @@ def load_cases(path: str | Path) -> tuple[list[Case], list[Finding]]:
                                   expect=dict(zip(wanted, row[len(given):])), expect_errors=[], **common))
         else:
             cases.append(Case(line=line, name=str(raw["name"]), input=dict(raw.get("input") or {}), expect=dict(raw.get("expect") or {}),
-                              expect_errors=list(raw.get("expect_errors") or []), **common))
+                              expect_errors=list(raw.get("expect_errors") or []), records=raw.get("records"),
+                              expect_records=raw.get("expect_records"), **common))
     return cases, findings
 
 
-def run_case(case: Case, registry: Registry, evaluators: Optional[dict] = None) -> Outcome:
+def run_case(case: Case, registry: Registry, evaluators: Optional[dict] = None, explain: bool = False) -> Outcome:
     outcome = Outcome(case)
-    key = (case.methodology, case.evaluation)
+    key = (case.methodology, case.evaluation, explain)
     try:
         if evaluators is not None and key in evaluators:
             evaluator = evaluators[key]
         else:
-            evaluator = Evaluator(registry.get(case.methodology), case.evaluation)
+            evaluator = make_evaluator(registry.get(case.methodology), case.evaluation, explain=explain)
             if evaluators is not None:
                 evaluators[key] = evaluator
     except (RegistryError, UnknownEvaluation) as exc:
         outcome.problems.append(str(exc))
         return outcome
+    if case.records is not None:
+        outcome.results = list(evaluator.evaluate_many(case.records))
+        outcome.problems.extend(compare_records(outcome.results, case))
+        return outcome
     record = {"id": case.name, **case.input}
     result = evaluator.evaluate(record)
+    outcome.results = [result]
     outcome.problems.extend(compare(result, case))
     return outcome
+
+
+def compare_records(results: list[Result], case: Case) -> list[str]:
+    """A cohort case: each record named in expect_records as expected; no record with unexpected errors."""
+    problems: list[str] = []
+    by_id = {}
+    for r in results:
+        by_id.setdefault(r.id, r)
+    for rid, want in (case.expect_records or {}).items():
+        r = by_id.get(str(rid))
+        if r is None:
+            problems.append(f"{rid}: no such record among the case's records")
+            continue
+        problems += [f"{rid}: {p}" for p in compare(r, replace(case, expect=dict(want or {}), expect_errors=[]))]
+    for r in results:
+        if r.errors and str(r.id) not in {str(k) for k in case.expect_records or {}}:
+            problems.append(f"{r.id}: unexpected errors: " + "; ".join(e.message for e in r.errors))
+    return problems
 
 
 def compare(result: Result, case: Case) -> list[str]:
@@ -140,6 +168,12 @@ def same(got: Any, want: Any) -> bool:
         return got.isoformat() == want
     if isinstance(want, list) and isinstance(got, list):
         return len(want) == len(got) and all(same(g, w) for g, w in zip(got, want))
+    if isinstance(want, str) and isinstance(got, dict):  # an entry of a result's list (missing, refusals): by its id
+        return want in (got.get("id"), got.get("rule"))
+    if isinstance(want, dict) and isinstance(got, dict) and "message" in got:  # a tie or a refusal: the keys given, each the same
+        return all(str(k) in got and same(got[str(k)], w) for k, w in want.items())
+    if isinstance(want, dict) and isinstance(got, dict):  # a map output: the same keys, each value the same
+        return set(map(str, want)) == set(map(str, got)) and all(same(got[str(k)], w) for k, w in want.items())
     return got == want
 
 
@@ -148,8 +182,9 @@ def _show(v: Any) -> str:
     return text(v) if not isinstance(v, str) else repr(v)
 
 
-def run_files(paths: list[Path], registry: Registry) -> Iterator[tuple[Path, list[Finding], list[Outcome]]]:
+def run_files(paths: list[Path], registry: Registry, explain: bool = False) -> Iterator[tuple[Path, list[Finding], list[Outcome]]]:
+    """Run the cases of each file; `explain` keeps every value's step in the results (for coverage)."""
     evaluators: dict = {}
     for path in paths:
         cases, findings = load_cases(path)
-        yield path, findings, [run_case(c, registry, evaluators) for c in cases]
+        yield path, findings, [run_case(c, registry, evaluators, explain) for c in cases]

@@ -141,4 +141,11 @@ def _deadlines(m: Methodology, year: int, events: dict[str, dt.date], cal: YearC
                    for i in dict.fromkeys(readings) if i in m.interpretations]
         notes = [n.split(": ", 1)[1] for n in result.notes if n.startswith(f"{name}: ")]
         out.append(Entry(value, name, m.id, element.label, element.cite, d.rule_words(), d.anchor, notes, interps))
+    for w in result.outputs.get("windows") or ():  # a window of the year (engine/windows.py): its first and last day
+        element = m.element("window", w["id"])
+        interps = [{"id": i, "cite": ", ".join(m.interpretations[i].cite), "does": m.interpretations[i].does}
+                   for i in element.interpretations if i in m.interpretations]
+        for key, rule in (("opens", "first day of the window"), ("closes", "last day of the window")):
+            if w.get(key) is not None:
+                out.append(Entry(w[key], f"{w['id']}.{key}", m.id, element.label, element.cite, rule, None, [], interps))
     return out

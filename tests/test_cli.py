@@ -144,7 +144,8 @@ def test_validate_json(tmp_path):
 def test_validate_json_of_a_clean_file():
     r = invoke("validate", "--format", "json", WKO)
     assert r.exit_code == 0
-    assert as_json(r.stdout)["findings"] == []
+    # the value analysis adds notes (reachable gaps a policy covers, unreachable gaps); nothing worse
+    assert [f for f in as_json(r.stdout)["findings"] if f["severity"] != "note"] == []
 
 
 def test_validate_strict_fails_on_warnings(tmp_path):

@@ -85,13 +85,11 @@ def test_zhanibek_edges(bundled, day, kind, act):
         assert "repeal-ends-methodology" in [r.id for r in e.readings]
 
 
-# -- zhualy: No. 58 (2017-03-28 … 2018-05-08), No. 128 (2018-05-09 … 2023-06-08), repealed by No. 142 --
+# -- zhualy: No. 58 (2017-03-28 … 2018-05-08), No. 128 = zhualy@2018 (2018-05-09 … 2023-06-08), repealed by No. 142 --
 @pytest.mark.parametrize("day, kind, act", [
     ("2017-03-27", "before-first", "No. 58"),
     ("2017-03-28", "not-encoded", "No. 58"),
     ("2018-05-08", "not-encoded", "No. 58"),
-    ("2018-05-09", "not-encoded", "No. 128"),
-    ("2023-06-08", "not-encoded", "No. 128"),
     ("2023-06-09", "repealed", "No. 128"),
 ])
 def test_zhualy_edges(bundled, day, kind, act):
@@ -101,13 +99,24 @@ def test_zhualy_edges(bundled, day, kind, act):
         assert "repealed by resolution No. 142 of 09.06.2023" in str(e)
 
 
-# -- almaty: No. 2/161 from 2020-05-25, no repeal known ----------------------------------------
-@pytest.mark.parametrize("day, kind", [("2020-05-24", "before-first"), ("2020-05-25", "not-encoded"), ("2040-01-01", "not-encoded")])
-def test_almaty_edges(bundled, day, kind):
-    e = error(bundled, "almaty-teacher-awards", day)
-    assert e.kind == kind
-    if kind == "not-encoded":
-        assert "resolution No. 2/161 of 19.05.2020 was in force" in str(e) and "no known end" in str(e)
+@pytest.mark.parametrize("day", ["2018-05-09", "2020-12-31", "2023-06-08"])
+def test_zhualy_2018_is_encoded_and_resolves_by_date(bundled, day):
+    r = bundled.resolve("zhualy", D(day))
+    assert r.methodology_id == "zhualy@2018"
+    assert [x.id for x in r.readings] == ["earliest-dates"]  # the dates rest on the file's own interpretation
+
+
+# -- almaty: No. 2/161 from 2020-05-25, no repeal known; encoded as almaty-teacher-awards@2020 -------
+def test_almaty_before_the_first_act(bundled):
+    e = error(bundled, "almaty-teacher-awards", "2020-05-24")
+    assert e.kind == "before-first"
+
+
+@pytest.mark.parametrize("day", ["2020-05-25", "2021-04-15", "2040-01-01"])
+def test_almaty_2020_is_encoded_and_resolves_by_date(bundled, day):
+    r = bundled.resolve("almaty-teacher-awards", D(day))
+    assert r.methodology_id == "almaty-teacher-awards@2020"
+    assert [x.id for x in r.readings] == ["earliest-dates"]  # the dates rest on the file's own interpretation
 
 
 # -- wko and mne: validity unknown; never resolved by date ----------------------------------------

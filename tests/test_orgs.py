@@ -49,15 +49,27 @@ def test_bundled_pins(org, day, methodology):
     assert any("validity dates are unknown" in w for w in r.why)
 
 
+def test_zhualy_apparatus_resolves_by_date_to_the_encoded_edition():
+    r = resolve_on(load_organisations()["zhualy-akim-apparatus"], D("2019-01-01"), Editions(Registry.default()))
+    assert r.methodology_id == "zhualy@2018" and r.how != "pinned"
+    result = invoke("org", "show", "zhualy-akim-apparatus", "--as-of", "2019-01-01")
+    assert result.exit_code == 0 and "zhualy@2018" in result.output and "earliest-dates" in result.output
+
+
 @pytest.mark.parametrize("org, day, needle", [
     ("zhanibek-akim-apparatus", "2022-06-30", "zhanibek: on 2022-06-30 resolution No. 54 of 28.03.2018 was in force; that edition is not encoded"),
-    ("zhualy-akim-apparatus", "2019-01-01", "zhualy: on 2019-01-01 resolution No. 128 of 20.04.2018 was in force; that edition is not encoded"),
-    ("almaty-education-department", "2021-01-01", "resolution No. 2/161 of 19.05.2020 was in force; that edition is not encoded"),
+    ("zhualy-akim-apparatus", "2018-01-01", "zhualy: on 2018-01-01 resolution No. 58 of 27.02.2017 was in force; that edition is not encoded"),
+    ("almaty-education-department", "2020-05-24", "almaty-education-department: no methodology family is bound on 2020-05-24"),
     ("wko-maslikhat-apparatus", "2016-12-31", "wko-maslikhat-apparatus: no methodology family is bound on 2016-12-31"),
 ])
 def test_org_show_says_what_governed_the_date(org, day, needle):
     result = invoke("org", "show", org, "--as-of", day)
     assert result.exit_code == 1 and needle in result.output
+
+
+def test_almaty_department_resolves_to_the_encoded_2020_edition():
+    r = resolve_on(load_organisations()["almaty-education-department"], D("2021-04-15"), Editions(Registry.default()))
+    assert r.methodology_id == "almaty-teacher-awards@2020" and r.how != "pinned"
 
 
 def test_org_show_explains_a_pin():
