@@ -1,22 +1,48 @@
 """adisteme: the command line. Parsing arguments and printing; the work is in `engine`."""
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from engine import __version__
-from engine.cohort_eval import make_evaluator
-from engine.evaluate import UnknownEvaluation
-from engine.findings import sort_findings
-from engine.jsonout import dumps
-from engine.output import Destination, columns, csv_rows, explanation, result_dict, result_to_json, table, text, write_xlsx
-from engine.records import FORMATS, RecordsError, read_records
-from engine.registry import ACTS_FILE, ENV_VAR, Registry, RegistryError, load_methodology
-from engine.testing import run_files, test_files
+from engine.records import FORMATS  # light (YAML only): the options below list the input formats
 
+# The engine is imported when a command runs (`_load_engine`, from `main`), not when this module is:
+# `adisteme --help` runs no command and answers without loading it. The names stay module names.
+_ENGINE = {
+    "engine.cohort_eval": ("make_evaluator",),
+    "engine.evaluate": ("UnknownEvaluation",),
+    "engine.findings": ("sort_findings",),
+    "engine.jsonout": ("dumps",),
+    "engine.output": ("Destination", "columns", "csv_rows", "explanation", "result_dict", "result_to_json", "table", "text", "write_xlsx"),
+    "engine.records": ("RecordsError", "read_records"),
+    "engine.registry": ("ACTS_FILE", "Registry", "RegistryError", "load_methodology"),
+    "engine.testing": ("run_files", "test_files"),
+}
+if TYPE_CHECKING:
+    from engine.cohort_eval import make_evaluator
+    from engine.evaluate import UnknownEvaluation
+    from engine.findings import sort_findings
+    from engine.jsonout import dumps
+    from engine.output import Destination, columns, csv_rows, explanation, result_dict, result_to_json, table, text, write_xlsx
+    from engine.records import RecordsError, read_records
+    from engine.registry import ACTS_FILE, Registry, RegistryError, load_methodology
+    from engine.testing import run_files, test_files
+
+ENV_VAR = "ADISTEME_METHODOLOGIES"  # engine.registry.ENV_VAR, written here so that --help need not load the engine
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _load_engine() -> None:
+    names = globals()
+    for module, attributes in _ENGINE.items():
+        loaded = importlib.import_module(module)
+        for attribute in attributes:
+            names[attribute] = getattr(loaded, attribute)
 
 
 def fail(message: str) -> None:
@@ -44,6 +70,7 @@ def main(ctx: click.Context, methodologies: tuple[str, ...]) -> None:
     Example:
       adisteme evaluate wko-maslikhat@2017 quarterly --input examples/wko-maslikhat/quarterly-2017.csv
     """
+    _load_engine()
     ctx.obj = {"methodologies": methodologies}
 
 

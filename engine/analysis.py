@@ -34,7 +34,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any, Callable, Iterable, Optional
@@ -284,8 +284,11 @@ class ListRange:
     kmin: int
     kmax: Optional[int]
     name: Optional[str]  # the input it is, for examples
+    boolean: bool = False  # yes/no items, counted as 1 and 0 (count_true, share_true)
 
     def make(self, items: Iterable[F]) -> Witness:
+        if self.boolean:
+            return None if self.name is None else {self.name: [bool(x) for x in items]}
         values = [to_decimal(F(x)) for x in items]
         if self.name is None or any(v is None for v in values):
             return None
@@ -439,7 +442,6 @@ class Analysis:
         self.uses: list[Use] = []
         self.issues: list[Issue] = []
         self._issue_keys: set[tuple] = set()
-        self._evaluators: dict[str, Any] = {}
         for e in m.evaluations.values():
             if e.score and e.rating and e.rating in m.scales and e.score in m.formulas:
                 r = self.value(e.score)
@@ -517,6 +519,10 @@ class Analysis:
                 return None if d is None else ({name: d} if name else {})
 
             return Range(lo, hi, step=F(1) if whole else None, solver=solver)
+        if spec.type == "list" and spec.items is not None and spec.items.type == "boolean":
+            kmin = spec.min_items if isinstance(spec.min_items, int) else 0
+            kmax = spec.max_items if isinstance(spec.max_items, int) else None
+            return ListRange(Range.of({F(0): {}, F(1): {}}), kmin, kmax, name, boolean=True)
         if spec.type == "list" and spec.items is not None:
             item = self._input(spec.items, None)
             if not isinstance(item, Range):
@@ -542,7 +548,6 @@ class Analysis:
 
     def expr(self, node: ast.AST, path: tuple, source: str) -> Any:
         rec = lambda n: self.expr(n, path, source)  # noqa: E731
-        num = lambda n: _num(rec(n))  # noqa: E731
         if isinstance(node, ast.Constant):
             v = node.value
             return Range.const(v) if isinstance(v, Decimal) else None
@@ -610,7 +615,9 @@ class Analysis:
             self.uses.append(Use(scale.id, x, what, named, self.evaluations_of(formula) if formula else (), path, fn))
             return _points(scale, x) if fn == "points" else None
         values = [self.expr(a, path, source) for a in args]
-        if fn in ("sum", "mean", "count", "min", "max") and len(values) == 1 and isinstance(values[0], ListRange):
+        if fn in ("count_true", "share_true") and len(values) == 1 and isinstance(values[0], ListRange) and values[0].boolean:
+            return _sum(values[0]) if fn == "count_true" else _mean(values[0])
+        if fn in ("sum", "mean", "count", "min", "max") and len(values) == 1 and isinstance(values[0], ListRange) and not values[0].boolean:
             lst = values[0]
             if fn in ("mean", "min", "max") and lst.kmin < 1:
                 what = ast.get_source_segment(source, args[0]) or "the list"
@@ -819,19 +826,20 @@ def _minmax(a: Range, b: Range, fn: str) -> Range:
 
 
 def _round_to(x: F, places: int, mode: Optional[str]) -> F:
+    """x rounded as Decimal.quantize rounds it: down/up toward/away from zero, halves even or away from zero."""
     unit = F(1, 10 ** places) if places >= 0 else F(10 ** -places)
     q = x / unit
-    down = math.floor(q)
-    frac = q - down
+    sign, a = (-1 if q < 0 else 1), abs(q)
+    whole, frac = math.floor(a), abs(q) - math.floor(a)
     if mode == "down":
-        n = math.trunc(q)
+        n = whole
     elif mode == "up":
-        n = math.ceil(q) if q > 0 else math.floor(q)
+        n = math.ceil(a)
     elif mode == "half_even":
-        n = down + (1 if frac > F(1, 2) or (frac == F(1, 2) and down % 2) else 0)
-    else:  # half_up: halves away from zero
-        n = down + (1 if frac > F(1, 2) or (frac == F(1, 2) and q > 0) else 0) if q >= 0 else -(math.floor(-q) + (1 if (-q - math.floor(-q)) >= F(1, 2) else 0))
-    return n * unit
+        n = whole + (1 if frac > F(1, 2) or (frac == F(1, 2) and whole % 2) else 0)
+    else:  # half_up
+        n = math.floor(a + F(1, 2))
+    return sign * n * unit
 
 
 def _round(a: Range, places: int, mode: Optional[str]) -> Range:

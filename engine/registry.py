@@ -78,7 +78,11 @@ def check_document(doc: Document, path: Path, family: str, edition: str, analyse
         if analyse and not any(f.severity == "error" and f.code not in _ANALYSABLE for f in findings):
             from .analysis import analyse as value_analysis
 
-            findings += value_analysis(methodology, doc)
+            try:
+                findings += value_analysis(methodology, doc)
+            except Exception as exc:  # noqa: BLE001 - a construct the analysis does not know must not stop validation
+                findings.append(doc.finding((), f"the value analysis could not run on this file ({type(exc).__name__}: {exc}); "
+                                            "the other checks are complete", "analysis-skipped", "note"))
     return Loaded(path, methodology if not schema_findings else None, findings)
 
 

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 import cli
 from engine.analysis import Analysis, Examples, Range, fgcd, show
-from engine.registry import Registry, load_methodology
+from engine.registry import load_methodology
 
 ROOT = Path(__file__).resolve().parent.parent
 WKO = ROOT / "methodologies" / "wko-maslikhat" / "2017.yaml"
@@ -319,3 +319,57 @@ def test_range_inside_a_step_grid():
     assert r.inside(Fraction(105), False, Fraction(106), False) == []
     assert r.inside(Fraction(104), False, Fraction(107), True) == [105, 106, 107]
     assert show(Fraction(317, 3)).startswith("317/3")
+
+
+def test_analysis_that_cannot_run_is_a_note_not_a_crash(tmp_path, monkeypatch):
+    import engine.analysis
+
+    def broken(m, doc, calendar=None):
+        raise ValueError("an unknown construct")
+
+    monkeypatch.setattr(engine.analysis, "analyse", broken)
+    path, text = faulty(tmp_path, scored("x / 20", THREE_BANDS, gap_policy("lower")))
+    loaded = load_methodology(path, analyse=True)
+    (f,) = [f for f in loaded.findings if f.code == "analysis-skipped"]
+    assert (f.line, f.col, f.severity) == (*position(text, "language: 1"), "note")  # the document itself
+    assert "an unknown construct" in f.message
+    assert loaded.errors == []
+
+
+def test_rounding_of_values_matches_the_engines_decimal_rounding():
+    from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
+
+    from engine.analysis import _round_to
+
+    modes = {"down": ROUND_DOWN, "up": ROUND_UP, "half_even": ROUND_HALF_EVEN, "half_up": ROUND_HALF_UP}
+    for num in range(-120, 121):
+        for mode, rounding in modes.items():
+            for places in (0, 1):
+                want = (Decimal(num) / Decimal(40)).quantize(Decimal(1).scaleb(-places), rounding=rounding)
+                assert _round_to(Fraction(num, 40), places, mode) == Fraction(want), (num, mode, places)
+
+
+def test_help_answers_without_loading_the_engine():
+    import subprocess
+    import sys
+
+    code = ("import sys, cli\n"
+            "try:\n    cli.main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('engine.evaluate', 'engine.registry', 'engine.calendar', 'holidays', 'jsonschema') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_count_true_of_yes_no_items_and_an_unreachable_band(tmp_path):
+    inputs = "  done: {cite: p.1, label: {kk: орындалды, en: done}, type: list, items: {type: boolean}, min_items: 5, max_items: 5}\n"
+    bands = """\
+      - {id: low, label: {kk: төмен, en: low}, less_than: 3}
+      - {id: high, label: {kk: жоғары, en: high}, at_least: 3, at_most: 5}
+      - {id: beyond, label: {kk: тыс, en: beyond}, more_than: 5}
+"""
+    path, text = faulty(tmp_path, scored("count_true(done)", bands, inputs=inputs))
+    (f,) = findings(path, "band-unreachable")
+    assert (f.line, f.col) == position(text, "{id: beyond")
+    assert "total takes only the values 0, 1, 2, 3, 4, 5" in f.message
+    a = Analysis(load_methodology(path).methodology)
+    assert a.value("total").exact[Fraction(3)] == {"done": [False, False, True, True, True]}

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 import cli
-from comp_fixture import TEXT, load, mutate, write
+from comp_fixture import load, mutate, write
 from engine.cohort import Entry, rank_group
 from engine.cohort_eval import CohortEvaluator, make_evaluator
 from engine.evaluate import Evaluator
