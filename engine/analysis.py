@@ -39,6 +39,7 @@ from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any, Callable, Iterable, Optional
 
+from . import dependencies
 from .findings import Finding
 from .methodology import Methodology
 from .scales import Bound, Gap, Scale
@@ -457,19 +458,7 @@ class Analysis:
 
     # -- what each evaluation needs --------------------------------------------------------------
     def _needed_by(self, eid: str) -> set[str]:
-        m, e = self.m, self.m.evaluations[eid]
-        roots = list(e.outputs) + ([e.score] if e.score else []) + [n for r in e.eligibility if r in m.rules for n in m.rules[r].require.names]
-        roots += [n for c in e.consequences if c in m.consequences and m.consequences[c].when for n in m.consequences[c].when.names]
-        seen: set[str] = set()
-        stack = [r for r in roots if r]
-        while stack:
-            n = stack.pop()
-            if n in seen:
-                continue
-            seen.add(n)
-            if n in m.formulas:
-                stack.extend(_formula_names(m.formulas[n]))
-        return seen
+        return dependencies.needed(self.m, self.m.evaluations[eid])
 
     def evaluations_of(self, name: str) -> tuple[str, ...]:
         return tuple(e for e, need in self._needed.items() if name in need)
@@ -644,10 +633,6 @@ class Analysis:
         if fn in ("months_between", "days_between", "count_true"):
             return Range(step=F(1))
         return None
-
-
-def _formula_names(f: Any) -> frozenset[str]:
-    return getattr(f, "names", None) or f.expr.names
 
 
 def _num(v: Any) -> Range:

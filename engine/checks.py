@@ -15,7 +15,7 @@ from .findings import Finding
 from .methodology import Methodology
 from .source import Document
 from . import maps, tables
-from . import extensions
+from . import dependencies, extensions
 from .cohort import OUTCOME_NAMES
 
 # function -> (argument types, result type); "*" = any number of arguments of the given type
@@ -339,24 +339,7 @@ class _Checker:
     def needed_inputs(self, name: str, e: Any) -> None:
         """Every input the evaluation's formulas read must be among its inputs."""
         m = self.m
-        roots = list(e.outputs) + ([e.score] if e.score else []) + [n for r in e.eligibility if r in m.rules for n in m.rules[r].require.names]
-        roots += [n for c in e.consequences if c in m.consequences and m.consequences[c].when for n in m.consequences[c].when.names]
-        roots += [m.consequences[c].deadline for c in e.consequences if c in m.consequences and m.consequences[c].deadline]
-        roots += [n for i in e.inputs for k in m.constraints.get(i, ()) for n in k.names]
-        roots += extensions.extension_roots(m, e)
-        seen: set[str] = set()
-        stack = [r for r in roots if r]
-        while stack:
-            n = stack.pop()
-            if n in seen:
-                continue
-            seen.add(n)
-            if n in m.formulas:
-                stack.extend(m.formulas[n].names)
-            elif n in m.deadlines:
-                d = m.deadlines[n]
-                stack.extend(([d.anchor] if d.anchor else []) + (list(d.year.names) if d.year else []))
-        for n in sorted(seen):
+        for n in sorted(dependencies.needed(m, e)):
             if n in m.inputs and n not in e.inputs:
                 self.error(("evaluations", name, "inputs"), f"evaluation '{name}' needs input '{n}' but does not list it", "input-not-listed")
 

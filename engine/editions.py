@@ -373,19 +373,25 @@ class Editions:
         return self.fixed(family, edition, on, "named", f"{methodology_id} was named explicitly")
 
 
-def over_period(resolve_day: Callable[[dt.date], Resolution], period: Period, rules: Callable[[str], tuple[str, Optional[Reading]]]) -> Resolution:
-    """Resolve every day of a period; a period during which the edition changed follows its family's
-    straddle rule (acts.yaml `periods`), and says so in the result's notes."""
-    segments: list[tuple[dt.date, dt.date, Any]] = []
+def spans(resolve_day: Callable[[dt.date], Resolution], period: Period) -> list[tuple[dt.date, dt.date, Any]]:
+    """The period cut into runs of days under one edition (or one error), first and last day of each."""
+    out: list[tuple[dt.date, dt.date, Any]] = []
     for day in period.days():
         try:
             r: Any = resolve_day(day)
         except EditionError as exc:
             r = exc
-        if segments and segments[-1][2].key == r.key:  # an error keeps its first day's wording
-            segments[-1] = (segments[-1][0], day, segments[-1][2] if isinstance(r, EditionError) else r)
+        if out and out[-1][2].key == r.key:  # an error keeps its first day's wording
+            out[-1] = (out[-1][0], day, out[-1][2] if isinstance(r, EditionError) else r)
         else:
-            segments.append((day, day, r))
+            out.append((day, day, r))
+    return out
+
+
+def over_period(resolve_day: Callable[[dt.date], Resolution], period: Period, rules: Callable[[str], tuple[str, Optional[Reading]]]) -> Resolution:
+    """Resolve every day of a period; a period during which the edition changed follows its family's
+    straddle rule (acts.yaml `periods`), and says so in the result's notes."""
+    segments = spans(resolve_day, period)
     described = [_segment(a, b, r) for a, b, r in segments]
     if len(segments) == 1:
         r = segments[0][2]

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
+from . import editions
 from .editions import EditionError, Resolution
 from .evaluate import Evaluator
 from .methodology import Methodology
@@ -67,16 +68,7 @@ def build(target: str, year: int, events: dict[str, dt.date], registry: Registry
           resolve_day: Callable[[dt.date], Resolution]) -> YearCalendar:
     """The calendar of `year`; `resolve_day` says which edition applies on a day (or raises EditionError)."""
     cal = YearCalendar(target, year, dict(events))
-    spans: list[tuple[dt.date, dt.date, Any]] = []
-    for day in Period(year).days():
-        try:
-            r: Any = resolve_day(day)
-        except EditionError as exc:
-            r = exc
-        if spans and spans[-1][2].key == r.key:  # an error keeps its first day's wording
-            spans[-1] = (spans[-1][0], day, spans[-1][2] if isinstance(r, EditionError) else r)
-        else:
-            spans.append((day, day, r))
+    spans = editions.spans(resolve_day, Period(year))
     usable = [(a, b, r) for a, b, r in spans if not isinstance(r, EditionError)]
     for a, b, r in spans:
         if isinstance(r, EditionError):
