@@ -21,7 +21,8 @@ from . import maps
 from .tables import row_inputs, table_functions
 from . import applications, windows
 from .datefns import FUNCTIONS as DATE_FUNCTIONS
-from .extensions import extension_roots, refuses
+from . import dependencies
+from .extensions import refuses
 from .refusals import eligibility_refusal
 
 DESCRIPTIVE_FIELDS = ("name", "position", "unit", "period", "note")  # carried through, never computed on
@@ -96,22 +97,7 @@ class Evaluator:
     # -- compile -------------------------------------------------------------------------------
     def _plan(self) -> list[str]:
         """Formulas and deadlines needed by this evaluation, dependencies first."""
-        m, spec = self.m, self.spec
-        roots: list[str] = [n for name in spec.inputs for k in m.constraints.get(name, ()) for n in sorted(k.names)]
-        roots += list(spec.outputs)
-        if spec.score:
-            roots.append(spec.score)
-        for rule in spec.eligibility:
-            if rule in m.rules:
-                roots.extend(sorted(m.rules[rule].require.names))
-        for cid in spec.consequences:
-            c = m.consequences.get(cid)
-            if c and c.when:
-                roots.extend(sorted(c.when.names))
-            if c and c.deadline:
-                roots.append(c.deadline)
-        roots += extension_roots(m, spec)  # windows, applications, the cohort's values
-        return self._plan_for(roots)
+        return self._plan_for(dependencies.roots(self.m, self.spec))
 
     def _plan_for(self, roots: list[str]) -> list[str]:
         """The formulas and deadlines `roots` need, dependencies first."""
@@ -133,14 +119,7 @@ class Evaluator:
         return order
 
     def _deps(self, name: str) -> Iterable[str]:
-        m = self.m
-        if name in m.formulas:
-            return sorted(m.formulas[name].names)
-        if name in m.deadlines:
-            d = m.deadlines[name]
-            deps = [d.anchor] if d.anchor else []
-            return deps + (sorted(d.year.names) if d.year else [])
-        return ()
+        return sorted(dependencies.direct(self.m, name))
 
     # -- run -----------------------------------------------------------------------------------
     def evaluate(self, record: Mapping[str, Any], index: int = 0) -> Result:
