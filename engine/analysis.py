@@ -25,7 +25,7 @@ With that, `analyse` reports, located at the element:
 | `gap-unreachable` | note | a gap no record can reach, and why (the values nearest to it) |
 | `band-unreachable` | warning | a band no record can reach |
 | `empty-list` | warning | `mean`/`min`/`max` of a list input that may be empty (`min_items` 0 or absent) |
-| `division-by-zero` | warning | a divisor whose values include 0 |
+| `division-by-zero` | warning | a divisor whose values include 0 (not one a guard in scope rules out: `x / d if d > 0 else y`, or a for_each's `when: d > 0`) |
 | `deadline-before-anchor` | note | a deadline counted `direction: before` its event: the event must be known that far ahead |
 | `deadline-crosses-anchor` | warning | rolling off a non-working day can move the deadline to the other side of its event |
 """
@@ -34,6 +34,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from fractions import Fraction
@@ -396,6 +397,8 @@ def classify(scale: Scale, x: F) -> tuple[Optional[str], Optional[Gap]]:
     """The band a value gets (None: an error) and the gap it fell in, if any."""
     if (scale.domain_low is not None and x < scale.domain_low) or (scale.domain_high is not None and x > scale.domain_high):
         return None, None
+    if scale.step is not None and x % F(scale.step) != 0:
+        return None, None
     for band in scale.bands:
         if _in(x, *band_interval(band)):
             return band.id, None
@@ -443,6 +446,7 @@ class Analysis:
         self.uses: list[Use] = []
         self.issues: list[Issue] = []
         self._issue_keys: set[tuple] = set()
+        self._nonzero: set[str] = set()  # divisors a guard in scope says are not 0 (ast.dump of the expression)
         for e in m.evaluations.values():
             if e.score and e.rating and e.rating in m.scales and e.score in m.formulas:
                 r = self.value(e.score)
@@ -481,7 +485,8 @@ class Analysis:
             f = m.formulas[name]
             try:
                 if getattr(f, "each", None) is not None:
-                    self._scan(f.expr, ("formulas", name, "expr"))
+                    with self._guarded(f.each.when.tree.body if f.each.when is not None else None):
+                        self._scan(f.expr, ("formulas", name, "expr"))
                     out = None  # a for_each formula's value is a map
                 else:
                     out = self.expr(f.expr.tree.body, ("formulas", name, "expr"), f.expr.source)
@@ -520,6 +525,17 @@ class Analysis:
             kmax = spec.max_items if isinstance(spec.max_items, int) else None
             return ListRange(item, kmin, kmax, name)
         return None
+
+    @contextmanager
+    def _guarded(self, test: Optional[ast.AST]):
+        """While analysing the branch a condition guards, the expressions it says are not 0 are not
+        reported as divisors that can be 0: `d > 0`, `d != 0`, `0 < d`, `0 != d`, and each part of an `and`."""
+        added = {g for g in _nonzero_guards(test) if g not in self._nonzero}
+        self._nonzero |= added
+        try:
+            yield
+        finally:
+            self._nonzero -= added
 
     def issue(self, path: tuple, source: Optional[str], node: Optional[ast.AST], message: str, code: str, severity: str = "warning") -> None:
         offset = getattr(node, "col_offset", 0) if node is not None else 0
@@ -569,7 +585,9 @@ class Analysis:
                 return _mul(_num(a), _num(b))
             if isinstance(node.op, (ast.Div, ast.FloorDiv, ast.Mod)):
                 d = _num(b)
-                if d.contains(F(0)) or (d.exact is None and not d.known):
+                if ast.dump(node.right) in self._nonzero:
+                    pass  # guarded: `x / d if d > 0 else y`, or a for_each's `when: d > 0`
+                elif d.contains(F(0)) or (d.exact is None and not d.known):
                     what = ast.get_source_segment(source, node.right) or "the divisor"
                     self.issue(path, source, node.right, f"the divisor {what} can be 0 ({d.describe(what)}); a record where it is gets an error instead of a result", "division-by-zero")
                 if isinstance(node.op, ast.Div):
@@ -580,7 +598,9 @@ class Analysis:
             return Range()
         if isinstance(node, ast.IfExp):
             rec(node.test)
-            a, b = rec(node.body), rec(node.orelse)
+            with self._guarded(node.test):
+                a = rec(node.body)
+            b = rec(node.orelse)
             if isinstance(a, Range) and isinstance(b, Range):
                 return _union(a, b)
             return None
@@ -633,6 +653,24 @@ class Analysis:
         if fn in ("months_between", "days_between", "count_true"):
             return Range(step=F(1))
         return None
+
+
+def _nonzero_guards(test: Optional[ast.AST]) -> set[str]:
+    """The expressions a yes/no test says are not 0 when it holds (ast.dump of each)."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return set().union(*(_nonzero_guards(v) for v in test.values))
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return set()
+    left, op, right = test.left, test.ops[0], test.comparators[0]
+
+    def zero(n: ast.AST) -> bool:
+        return isinstance(n, ast.Constant) and isinstance(n.value, (Decimal, int)) and not isinstance(n.value, bool) and n.value == 0
+
+    if zero(right) and isinstance(op, (ast.Gt, ast.NotEq, ast.Lt)):
+        return {ast.dump(left)}
+    if zero(left) and isinstance(op, (ast.Lt, ast.NotEq, ast.Gt)):
+        return {ast.dump(right)}
+    return set()
 
 
 def _num(v: Any) -> Range:
@@ -1059,7 +1097,7 @@ def _scale_findings(a: Analysis, doc: Document) -> list[Finding]:
         for gap in scale.gaps():
             policy = scale.policy_for(gap)
             pi = scale.policies.index(policy) if policy is not None else None
-            where = ("scales", sid, "gaps", pi) if pi is not None else ("scales", sid, "bands", ids.index(gap.above or gap.below))
+            where = ("scales", sid, "gaps", pi) if pi is not None else scale.band_path(ids.index(gap.above or gap.below))
             interval = gap_interval(gap)
             example = maybe = None
             for use in uses:
@@ -1098,7 +1136,7 @@ def _scale_findings(a: Analysis, doc: Document) -> list[Finding]:
             if band.id in reached_bands or any(use.range.inside(*band_interval(band), limit=1) for use in uses):
                 continue
             why = "; ".join(use.range.describe(use.what) for use in uses)
-            out.append(doc.finding(("scales", sid, "bands", i), f"band '{band.id}' of scale '{sid}' ({band.describe()}) is reached by no record: {why}",
+            out.append(doc.finding(scale.band_path(i), f"band '{band.id}' of scale '{sid}' ({band.describe()}) is reached by no record: {why}",
                                    "band-unreachable", "warning"))
     return out
 

@@ -350,12 +350,12 @@ class _Checker:
             for dup in {i for i in ids if ids.count(i) > 1}:
                 self.error(p + ("bands",), f"scale '{name}' has two bands with id '{dup}'", "band-duplicate")
             for a, b in s.overlaps():
-                self.error(p + ("bands", ids.index(b)), f"bands '{a}' and '{b}' of scale '{name}' overlap or are out of order", "band-overlap")
+                self.error(s.band_path(ids.index(b)), f"bands '{a}' and '{b}' of scale '{name}' overlap or are out of order", "band-overlap")
             gaps = s.gaps()
             for gap in gaps:
                 if s.policy_for(gap) is None:
                     where = f"between '{gap.below}' and '{gap.above}'" if gap.below and gap.above else (f"above '{gap.below}'" if gap.below else f"below '{gap.above}'")
-                    self.error(p + ("bands", ids.index(gap.above or gap.below)),
+                    self.error(s.band_path(ids.index(gap.above or gap.below)),
                                f"scale '{name}': values {gap.describe()} ({where}) belong to no band; declare a gap policy (gaps: resolve lower/upper/error) citing the act",
                                "band-gap")
             declared = {(g.below, g.above) for g in gaps}

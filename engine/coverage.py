@@ -4,7 +4,8 @@ The cases are run with explanations on (every value keeps its step), and each re
 what it went through, without touching the engine: the rating's band, the band of every value
 classified by `points()`/`band()` (the value is re-classified on the scale), the gap policies that
 placed a value between bands, the table rows looked up or selected (`lookup`, `lookup_all`, `rows`,
-`rows_in`; `run_files` watches them while each case runs) or chosen by an enum input, the consequences that applied, each
+`rows_in`; `run_files` watches them while each case runs, and every value a scale classifies, also inside a
+`for_each` formula) or chosen by an enum input, the consequences that applied, each
 eligibility rule both holding and failing, the deadlines computed, the interpretations reported,
 and the inputs that got an input error. Only cases that expect something count: a generated case
 whose `expect` is still empty checks nothing.
@@ -260,11 +261,27 @@ def _watching_tables():
 
         return {name: wrap(name, fn) for name, fn in functions.items()}
 
+    from .scales import Scale
+    classify = Scale.classify
+
+    def watched_classify(scale: Any, x: Any) -> Any:
+        """Every value a scale classifies (a rating, or band()/points() anywhere, for_each formulas too)."""
+        band, policy = classify(scale, x)
+        if _SINK:
+            if policy is None:  # a value a gap policy placed covers the policy, not the band
+                _SINK[-1].add(("band", scale.id, band.id))
+            else:
+                gap = next((g for g in scale.gaps() if (g.below, g.above) == policy.between), None)
+                _SINK[-1].add(("gap", scale.id, _gap_key(scale.id, gap)))
+        return band, policy
+
     evaluate.table_functions = watched
+    Scale.classify = watched_classify
     try:
         yield
     finally:
         evaluate.table_functions = original
+        Scale.classify = classify
 
 
 def run_files(paths: list, registry: Any) -> Iterator[tuple[Any, list, list]]:
@@ -301,7 +318,13 @@ def measure(methodologies: dict[str, Methodology], outcomes: Iterable[Any]) -> d
         t.cov.cases += 1
         for r in o.results:
             t.add(r, case.evaluation)
-        t.cov.hit["table rows"].update(f"{table}.{row}" for table, row in getattr(o, "table_rows", ()))
+        for seen in getattr(o, "table_rows", ()):
+            if len(seen) == 3 and seen[0] == "band":
+                t.cov.hit["bands"].add(f"{seen[1]}.{seen[2]}")
+            elif len(seen) == 3 and seen[0] == "gap":
+                t.cov.hit["gap policies"].add(seen[2])
+            else:
+                t.cov.hit["table rows"].add(f"{seen[0]}.{seen[1]}")
     return {mid: t.cov for mid, t in trackers.items()}
 
 

@@ -212,7 +212,7 @@ class Evaluator:
         except EvaluationError as exc:
             failed.add(name)
             names[name] = None
-            result.errors.append(RecordError(name, f"{name}: {exc}"))
+            result.errors.append(RecordError(name, f"{name}: {exc}{self._nulls(exc, self._deps(name), names)}"))
 
     def _check_constraints(self, names: dict, failed: set[str], result: Result) -> None:
         """The evaluation's input constraints; each failure is an input error on the constrained input."""
@@ -290,6 +290,9 @@ class Evaluator:
             score = names[spec.score]
             result.outputs["score"] = score
             names["score"] = score
+            if score is None:  # not computed: an optional input it needs was not given; no rating, no consequences
+                result.notes.append(f"score: not computed, because {spec.score} has no value (a value it needs was not given) [{', '.join(m.element('formula', spec.score).cite)}]")
+                return
             if spec.rating:
                 try:
                     band = self._classify(m.scales[spec.rating], score)
@@ -331,8 +334,20 @@ class Evaluator:
         try:
             return bool(self.interpreter.run(condition, names))
         except EvaluationError as exc:
-            result.errors.append(RecordError(name, f"{name}: {exc}"))
+            result.errors.append(RecordError(name, f"{name}: {exc}{self._nulls(exc, condition.names, names)}"))
             return None
+
+    def _nulls(self, exc: EvaluationError, used: Iterable[str], names: dict) -> str:
+        """For a value that was missing: which of the names used are null, and a deadline's event not given."""
+        if "missing (null)" not in str(exc):
+            return ""
+        parts = []
+        for n in sorted(used):
+            if n not in names or names[n] is not None:
+                continue
+            d = self.m.deadlines.get(n)
+            parts.append(f"{n} counts from {d.anchor}, which is not given" if d and d.anchor and names.get(d.anchor) is None else f"{n} is not given")
+        return f": {'; '.join(parts)}" if parts else ""
 
     def _classify(self, scale: Scale, x: Any):
         if not isinstance(x, Decimal):

@@ -9,7 +9,8 @@
   (and before anything else is computed), optionally once per item of a list; when it fails the
   record has an input error on that input, with the constraint's message and citation.
 - Functions: count_true(list), share_true(list) (the share of yes, exact: 3 of 4 is 0.75),
-  where(list, mask), where_not(list, mask), common(a, b), keys(map), values(map), get(map, key).
+  where(list, mask), where_not(list, mask), common(a, b), flatten(list of lists), keys(map),
+  values(map), get(map, key), get_all(map, keys).
 """
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ SIGNATURES: dict[str, tuple[tuple[str, ...], str]] = {
     "keys": (("map",), "list"),
     "values": (("map",), "list"),
     "get": (("map", "any"), "any"),
+    "get_all": (("map", "list"), "list"),
+    "flatten": (("list",), "list"),
 }
 
 
@@ -290,9 +293,31 @@ def _get(m: Any, key: Any) -> Any:
     return m[k]
 
 
+def _get_all(m: Any, keys: Any) -> list:
+    """The values of a map for each key of a list, in the list's order (an error when a key is absent)."""
+    m = _map(m, "get_all")
+    out = []
+    for key in _list(keys, "get_all"):
+        k = str(key) if isinstance(key, (str, Decimal)) and not isinstance(key, bool) else key
+        if k not in m:
+            raise EvaluationError(f"get_all(): no entry '{key}' (entries: {', '.join(map(str, m)) or 'none'})")
+        out.append(m[k])
+    return out
+
+
+def _flatten(values: Any) -> list:
+    """The items of a list of lists, one list after another: [[1, 2], [3]] -> [1, 2, 3]."""
+    out: list = []
+    for v in _list(values, "flatten"):
+        if not isinstance(v, list):
+            raise EvaluationError(f"flatten() needs a list of lists, got an item {_show(v)}")
+        out.extend(v)
+    return out
+
+
 def functions() -> dict[str, Callable]:
     return {"count_true": _count_true, "share_true": _share_true, "where": _where, "where_not": _where_not, "common": _common,
-            "keys": _keys, "values": _values, "get": _get}
+            "keys": _keys, "values": _values, "get": _get, "get_all": _get_all, "flatten": _flatten}
 
 
 # -- checking ----------------------------------------------------------------------------------

@@ -171,7 +171,10 @@ class _Compiler:
         values = tuple(str(v) for v in raw.get("values", ()))
         if kind == "enum" and "scale" in raw:
             scale = self.doc.data.get("scales", {}).get(raw["scale"])
-            if isinstance(scale, dict):
+            if isinstance(scale, dict) and isinstance(scale.get("table"), dict):  # bands from a table: its row ids
+                values = tuple(str(r.get("id")) for r in ((self.doc.data.get("tables") or {}).get(scale["table"].get("id")) or {}).get("rows") or []
+                               if isinstance(r, dict))
+            elif isinstance(scale, dict):
                 values = tuple(str(b.get("id")) for b in scale.get("bands", []) if isinstance(b, dict))
             else:
                 self.error(path + ("scale",), f"input '{name}' names scale '{raw['scale']}', which is not defined", "ref-undefined")
@@ -213,7 +216,11 @@ class _Compiler:
 
     def scale(self, name: str, raw: dict, path: tuple) -> Scale:
         bands = []
-        for i, b in enumerate(raw.get("bands", [])):
+        band_paths: list[tuple] = []
+        entries = [(path + ("bands", i), b) for i, b in enumerate(raw.get("bands", []))]
+        if isinstance(raw.get("table"), dict):
+            entries = self.table_bands(name, raw["table"], path + ("table",))
+        for bpath, b in entries:
             if not isinstance(b, dict):
                 continue
             lower = upper = None
@@ -228,7 +235,8 @@ class _Compiler:
             if "less_than" in b:
                 upper = Bound(_dec(b["less_than"]), False)
             if lower and upper and (lower.value > upper.value or (lower.value == upper.value and not (lower.inclusive and upper.inclusive))):
-                self.error(path + ("bands", i), f"band '{b.get('id')}' of scale '{name}' is empty ({lower.value} to {upper.value})", "band-empty")
+                self.error(bpath, f"band '{b.get('id')}' of scale '{name}' is empty ({lower.value} to {upper.value})", "band-empty")
+            band_paths.append(bpath)
             bands.append(Band(
                 id=str(b.get("id")), label=b.get("label", {}), lower=lower, upper=upper,
                 points=_dec(b.get("points")), interpretations=tuple(b.get("interpretations", ())), cite=cites(b.get("cite")),
@@ -241,11 +249,55 @@ class _Compiler:
             for g in raw.get("gaps", []) if isinstance(g, dict)
         ]
         domain = raw.get("domain") or {}
+        step = _dec(domain.get("step"))
+        if step is not None and step <= 0:
+            self.error(path + ("domain", "step"), f"the step of scale '{name}' must be more than 0", "schema")
+            step = None
         return Scale(
             id=name, label=raw.get("label", {}), cite=cites(raw.get("cite")), bands=bands, policies=policies,
             domain_low=_dec(domain.get("at_least")), domain_high=_dec(domain.get("at_most")),
             integer_domain=bool(domain.get("integer", False)), interpretations=tuple(raw.get("interpretations", ())),
+            step=step, band_paths=tuple(band_paths), table=(raw.get("table") or {}).get("id") if isinstance(raw.get("table"), dict) else None,
         )
+
+    def table_bands(self, name: str, spec: dict, path: tuple) -> list[tuple[tuple, dict]]:
+        """A scale's bands from the rows of a table (`table: {id, lower: {at_least: c}, upper: {at_most: c}, points: c}`),
+        each as the band it would be if written out, ordered by lower bound (no lower bound first), with the row's path."""
+        tid = spec.get("id")
+        raw = (self.doc.data.get("tables") or {}).get(tid)
+        if not isinstance(raw, dict):
+            self.error(path + ("id",), f"scale '{name}' takes its bands from table '{tid}', which is not defined", "ref-undefined")
+            return []
+        columns = raw.get("columns") or {}
+        keys: dict[str, tuple[str, str]] = {}  # band key -> (column, side)
+        for side in ("lower", "upper"):
+            for key, column in (spec.get(side) or {}).items():
+                keys[key] = (str(column), side)
+        if spec.get("points") is not None:
+            keys["points"] = (str(spec["points"]), "points")
+        ok = True
+        for key, (column, side) in keys.items():
+            where = path + ((side, key) if side != "points" else ("points",))
+            if column not in columns:
+                self.error(where, f"table '{tid}' has no column '{column}' (columns: {', '.join(map(str, columns)) or 'none'})", "table-column-unknown")
+                ok = False
+            elif (columns[column] or {}).get("type") not in ("decimal", "integer"):
+                self.error(where, f"column '{column}' of table '{tid}' is of type {(columns[column] or {}).get('type')}; a bound needs a decimal or integer column", "type-mismatch")
+                ok = False
+        if not ok:
+            return []
+        out = []
+        for i, row in enumerate(raw.get("rows") or []):
+            if not isinstance(row, dict):
+                continue
+            band = {"id": row.get("id"), "label": row.get("label", {}), "cite": row.get("cite"), "interpretations": row.get("interpretations", [])}
+            for key, (column, _) in keys.items():
+                if row.get(column) is not None:
+                    band[key] = row[column]
+            out.append(((("tables", tid, "rows", i)), band))
+        lows = [_dec(b.get("at_least", b.get("more_than"))) for _, b in out]
+        order = sorted(range(len(out)), key=lambda i: (lows[i] is not None, lows[i] or 0, i))
+        return [out[i] for i in order]
 
     def body(self, name: str, raw: dict) -> Body:
         quorum = raw.get("quorum") or {}

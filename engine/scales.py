@@ -86,6 +86,19 @@ class Scale:
     domain_high: Optional[Decimal] = None
     integer_domain: bool = False
     interpretations: tuple[str, ...] = ()
+    step: Optional[Decimal] = None  # domain: multiples of step only (integer_domain is step 1)
+    band_paths: tuple = ()  # where each band is written: ("scales", id, "bands", i), or a table row for `table:`
+    table: Optional[str] = None  # the table whose rows are the bands, if any
+
+    @property
+    def grain(self) -> Optional[Decimal]:
+        """The step of the domain's values: `step`, 1 for an integer domain, None for any number."""
+        if self.step is not None:
+            return self.step
+        return Decimal(1) if self.integer_domain else None
+
+    def band_path(self, i: int) -> tuple:
+        return self.band_paths[i] if i < len(self.band_paths) else ("scales", self.id, "bands", i)
 
     def band(self, band_id: str) -> Band:
         return next(b for b in self.bands if b.id == band_id)
@@ -139,10 +152,11 @@ class Scale:
             gap.high.value < self.domain_low or (gap.high.value == self.domain_low and gap.high.inclusive)
         ):
             return False
-        if self.integer_domain and gap.low is not None and gap.high is not None:
-            # An interval holds an integer iff it holds one of the two just above its lower edge.
-            n = gap.low.value.to_integral_value(rounding="ROUND_FLOOR")
-            return gap.contains(n) or gap.contains(n + 1)
+        grain = self.grain
+        if grain is not None and gap.low is not None and gap.high is not None:
+            # An interval holds a multiple of the step iff it holds one of the two just above its lower edge.
+            n = (gap.low.value / grain).to_integral_value(rounding="ROUND_FLOOR") * grain
+            return gap.contains(n) or gap.contains(n + grain)
         return True
 
     def policy_for(self, gap: Gap) -> Optional[GapPolicy]:
@@ -152,6 +166,8 @@ class Scale:
         """The band of `x`, and the gap policy that placed it there if it fell between bands."""
         if (self.domain_low is not None and x < self.domain_low) or (self.domain_high is not None and x > self.domain_high):
             raise EvaluationError(f"{x} is outside the values scale '{self.id}' is meant for ({self._domain_words()}) [{', '.join(self.cite)}]")
+        if self.step is not None and x % self.step != 0:
+            raise EvaluationError(f"{x} is outside the values scale '{self.id}' is meant for (multiples of {self.step}) [{', '.join(self.cite)}]")
         for band in self.bands:
             if band.contains(x):
                 return band, None

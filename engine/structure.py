@@ -18,7 +18,8 @@ the point that makes the reference (p.34(3)), never the missing annex.
 And, with or without a declared structure:
 - `parameter-unused` (warning): a constant of the act that nothing reads, so changing it would
   change nothing (an input bound can name it: `max: incentive_max`);
-- `input-unused` (warning): an input no evaluation takes, or one evaluations take but nothing reads.
+- `input-unused` (warning): an input no evaluation takes, or one evaluations take but nothing reads
+  (its own constraints count as reading it: a value that fails one is an input error).
 """
 from __future__ import annotations
 
@@ -154,7 +155,8 @@ def unused_elements(m: Methodology, doc: Document) -> list[Finding]:
             out.append(doc.finding(("parameters", name), f"parameter '{name}' is read by nothing (no expression, no input bound), "
                                    "so changing it would change no result", "parameter-unused", "warning", key=True))
     for name in inputs:
-        where = {p for p in found.get(name, ()) if p[:2] != ("inputs", name)}
+        # its own bounds are not a reading of it; its own constraints are (a value that fails one is an input error)
+        where = {p for p in found.get(name, ()) if p[:2] != ("inputs", name) or (len(p) > 2 and p[2] == "constraints")}
         listed = sorted({p[1] for p in where if len(p) >= 3 and p[0] == "evaluations" and p[2] == "inputs"})
         read = [p for p in where if not (len(p) >= 3 and p[0] == "evaluations" and p[2] == "inputs")]
         if read:

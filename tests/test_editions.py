@@ -72,8 +72,6 @@ def test_the_issue_example_message(bundled):
     ("2018-03-27", "before-first", "No. 54"),
     ("2018-03-28", "not-encoded", "No. 54"),
     ("2023-04-12", "not-encoded", "No. 54"),
-    ("2023-04-13", "not-encoded", "No. 42"),
-    ("2024-09-23", "not-encoded", "No. 42"),
     ("2024-09-24", "repealed", "No. 42"),
     ("2030-01-01", "repealed", "No. 42"),
 ])
@@ -83,6 +81,19 @@ def test_zhanibek_edges(bundled, day, kind, act):
     if kind == "repealed":
         assert "repealed by resolution No. 126 of 13.09.2024" in str(e) and "in force to 2024-09-23" in str(e)
         assert "repeal-ends-methodology" in [r.id for r in e.readings]
+
+
+@pytest.mark.parametrize("day", ["2023-04-13", "2023-12-31", "2024-09-23"])
+def test_zhanibek_2023_is_encoded_and_resolves_by_date(bundled, day):
+    r = bundled.resolve("zhanibek", D(day))
+    assert r.methodology_id == "zhanibek@2023"
+    assert [x.id for x in r.readings] == ["earliest-dates", "repeal-ends-methodology"]  # the file's own validity
+
+
+def test_the_edition_before_2023_is_not_a_fallback(bundled):
+    # asking for the edition in force before No. 42 names resolution No. 54 and never falls back to 2023
+    e = error(bundled, "zhanibek", "2020-01-01")
+    assert e.kind == "not-encoded" and "resolution No. 54 of 28.03.2018" in str(e) and "zhanibek@2023" not in str(e)
 
 
 # -- zhualy: No. 58 (2017-03-28 … 2018-05-08), No. 128 = zhualy@2018 (2018-05-09 … 2023-06-08), repealed by No. 142 --

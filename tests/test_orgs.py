@@ -136,8 +136,13 @@ def test_bind_refuses(args, needle):
 
 
 def test_bind_to_a_family_that_is_not_encoded_warns(tmp_path):
+    result = invoke("org", "bind", "mne-rk", "zhanibek", "--from", "2022-05-01", "--reason", "test", "--by", "me")
+    assert result.exit_code == 0 and "warning: recorded, but on 2022-05-01 no encoded edition applies" in result.output
+
+
+def test_bind_to_a_family_whose_act_is_encoded_names_the_edition(tmp_path):
     result = invoke("org", "bind", "mne-rk", "zhanibek", "--from", "2023-05-01", "--reason", "test", "--by", "me")
-    assert result.exit_code == 0 and "warning: recorded, but on 2023-05-01 no encoded edition applies" in result.output
+    assert result.exit_code == 0 and "on 2023-05-01: zhanibek@2023 (date)" in result.output and "warning" not in result.output
 
 
 # -- a switch mid-year between two encoded editions -----------------------------------------------------
@@ -208,13 +213,22 @@ def test_explicit_methodology_must_agree_with_the_org(switching):
     (["--org", "nobody", "--period", "2017-Q1", "quarterly"], "no organisation 'nobody'"),
     (["--org", "wko-maslikhat-apparatus", "--period", "2017-Q5", "quarterly"], "is not a period"),
     (["--org", "zhanibek-akim-apparatus", "--period", "2022-Q2", "quarterly"], "resolution No. 54 of 28.03.2018 was in force; that edition is not encoded"),
-    (["--org", "zhanibek-akim-apparatus", "--period", "2023-Q2", "quarterly"], "straddles"),
     (["--period", "2017-Q1", "quarterly"], "name a METHODOLOGY"),
     (["mne", "quarterly", "--save"], "--save needs --org"),
 ])
 def test_evaluate_by_org_refuses(args, needle):
     result = invoke("evaluate", *args, "-i", QUARTERLY)
     assert result.exit_code == 2 and needle in result.output, result.output
+
+
+def test_a_quarter_straddling_two_resolutions_is_evaluated_under_the_later_visibly():
+    # Zhanibek No. 54 (not encoded) governed until 12.04.2023 and No. 42 from 13.04.2023: 2023-Q2 straddles them.
+    # acts.yaml's straddle rule is the edition in force on the period's last day (30.06.2023), i.e. zhanibek@2023.
+    result = invoke("evaluate", "--org", "zhanibek-akim-apparatus", "--period", "2023-Q2", "ranking",
+                    "-i", ROOT / "examples" / "zhanibek" / "ranking-2023-2024.csv")
+    assert result.exit_code == 0, result.output
+    assert "evaluated with zhanibek@2023" in result.stderr
+    assert "straddles editions" in result.stderr and "2023-04-13" in result.stderr and "No. 54" in result.stderr
 
 
 def test_the_old_form_still_works_and_an_explicit_period_checks_nothing_it_cannot():
