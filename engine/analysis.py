@@ -86,7 +86,8 @@ def show(x: Optional[F]) -> str:
     if d is not None:
         text = format(d, "f")
         return text.rstrip("0").rstrip(".") if "." in text else text
-    return f"{x.numerator}/{x.denominator} (≈ {float(x):.2f})"
+    approx = (Decimal(x.numerator) / Decimal(x.denominator)).quantize(Decimal("0.01"))
+    return f"{x.numerator}/{x.denominator} (≈ {approx})"
 
 
 def show_value(v: Any) -> str:
@@ -585,9 +586,8 @@ class Analysis:
                 return _mul(_num(a), _num(b))
             if isinstance(node.op, (ast.Div, ast.FloorDiv, ast.Mod)):
                 d = _num(b)
-                if ast.dump(node.right) in self._nonzero:
-                    pass  # guarded: `x / d if d > 0 else y`, or a for_each's `when: d > 0`
-                elif d.contains(F(0)) or (d.exact is None and not d.known):
+                guarded = ast.dump(node.right) in self._nonzero  # `x / d if d > 0 else y`, or a for_each's `when: d > 0`
+                if not guarded and (d.contains(F(0)) or (d.exact is None and not d.known)):
                     what = ast.get_source_segment(source, node.right) or "the divisor"
                     self.issue(path, source, node.right, f"the divisor {what} can be 0 ({d.describe(what)}); a record where it is gets an error instead of a result", "division-by-zero")
                 if isinstance(node.op, ast.Div):
