@@ -13,11 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-
-def _cites(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    return tuple(str(v) for v in value) if isinstance(value, list) else (str(value),)
+from .citations import cites
 
 
 @dataclass(frozen=True)
@@ -46,11 +42,11 @@ class Application:
 
 def compile_application(c: Any, name: str, raw: dict, path: tuple) -> Application:
     items = tuple(
-        Item(id=str(i.get("id")), cite=_cites(i.get("cite")), label=i.get("label") or {}, optional=bool(i.get("optional", False)),
+        Item(id=str(i.get("id")), cite=cites(i.get("cite")), label=i.get("label") or {}, optional=bool(i.get("optional", False)),
              form=i.get("form"), fields_given=i.get("fields_given"), interpretations=tuple(i.get("interpretations", ())))
         for i in raw.get("items", []) if isinstance(i, dict)
     )
-    return Application(id=name, cite=_cites(raw.get("cite")), label=raw.get("label") or {},
+    return Application(id=name, cite=cites(raw.get("cite")), label=raw.get("label") or {},
                        interpretations=tuple(raw.get("interpretations", ())), given=str(raw.get("given", "")), items=items)
 
 

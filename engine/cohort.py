@@ -19,14 +19,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Optional, Union
 
+from .citations import cites
+
 # Names a cohort's evaluation gives its consequences (`when: place == 'grand_prix'`), with their types.
 OUTCOME_NAMES = {"place": "string", "advances": "bool", "rank": "number"}
-
-
-def _cites(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    return tuple(str(v) for v in value) if isinstance(value, list) else (str(value),)
 
 
 @dataclass(frozen=True)
@@ -85,7 +81,7 @@ class Cohort:
 def compile_cohort(c: Any, name: str, raw: dict, path: tuple) -> Cohort:
     def rule(cls, part: Any, **extra) -> Any:
         part = part if isinstance(part, dict) else {}
-        return cls(cite=_cites(part.get("cite")), label=part.get("label") or {},
+        return cls(cite=cites(part.get("cite")), label=part.get("label") or {},
                    interpretations=tuple(part.get("interpretations", ())), **extra)
 
     adv = raw.get("advance")
@@ -93,7 +89,7 @@ def compile_cohort(c: Any, name: str, raw: dict, path: tuple) -> Cohort:
     limits = tuple(rule(Limit, lim, id=str(lim.get("id", "")), per=str(lim.get("per", "")), at_most=lim.get("at_most", 0)) for lim in raw.get("limits", []) if isinstance(lim, dict))
     ties = raw.get("ties")
     return Cohort(
-        id=name, cite=_cites(raw.get("cite")), label=raw.get("label") or {}, interpretations=tuple(raw.get("interpretations", ())),
+        id=name, cite=cites(raw.get("cite")), label=raw.get("label") or {}, interpretations=tuple(raw.get("interpretations", ())),
         group_by=raw.get("group_by"), rank_by=raw.get("rank_by"), order=raw.get("order", "descending"),
         tie_break=tuple(raw.get("tie_break", ())),
         advance=rule(Advance, adv, top=adv.get("top", 0)) if isinstance(adv, dict) else None,

@@ -12,6 +12,7 @@ from fractions import Fraction
 from typing import Any, Optional
 
 from .bodies import Body
+from .citations import cites
 from .deadlines import Deadline
 from .expressions import Expression, ExpressionError, compile_expression
 from .findings import Finding
@@ -21,12 +22,6 @@ from .scales import Band, Bound, GapPolicy, Scale
 from .source import Document
 from .extensions import SECTIONS as EXTENSION_SECTIONS
 from .tables import Table, compile_tables
-
-
-def cites(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    return tuple(str(v) for v in value) if isinstance(value, list) else (str(value),)
 
 
 @dataclass(frozen=True)

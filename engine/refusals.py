@@ -11,6 +11,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from .jsonout import number
+
 
 def eligibility_refusal(m: Any, rid: str, names: dict) -> dict:
     rule = m.rules[rid]
@@ -31,7 +33,7 @@ def _text(v: Any) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, Decimal):
-        return format(v.normalize(), "f") if v == v.to_integral_value() else format(v, "f")
+        return number(v)
     if isinstance(v, dt.date):
         return v.isoformat()
     return str(v)

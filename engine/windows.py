@@ -15,13 +15,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from .citations import cites
 from .expressions import EvaluationError, Expression
-
-
-def _cites(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    return tuple(str(v) for v in value) if isinstance(value, list) else (str(value),)
 
 
 @dataclass(frozen=True)
@@ -64,7 +59,7 @@ def compile_window(c: Any, name: str, raw: dict, path: tuple) -> Window:
     months = raw.get("months")
     year = c.expression(path + ("year",), raw["year"]) if "year" in raw else None
     return Window(
-        id=name, cite=_cites(raw.get("cite")), label=raw.get("label") or {}, interpretations=tuple(raw.get("interpretations", ())),
+        id=name, cite=cites(raw.get("cite")), label=raw.get("label") or {}, interpretations=tuple(raw.get("interpretations", ())),
         opens=raw.get("opens"), closes=raw.get("closes"),
         months=(int(months["from"]), int(months["to"])) if isinstance(months, dict) else None,
         year=year, date=raw.get("date"),

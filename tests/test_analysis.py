@@ -18,26 +18,13 @@ import cli
 from engine.analysis import Analysis, Examples, Range, fgcd, show
 from engine.registry import load_methodology
 
+from snippets import act_head
+
 ROOT = Path(__file__).resolve().parent.parent
 WKO = ROOT / "methodologies" / "wko-maslikhat" / "2017.yaml"
 MNE = ROOT / "methodologies" / "mne" / "2017.yaml"
 
-HEAD = """\
-# yaml-language-server: $schema=../../schemas/methodology.schema.json
-language: 1
-family: fam
-edition: "1"
-act:
-  title: {kk: әдістеме, en: methodology}
-  issuer: {kk: орган, en: body}
-  type: {kk: бұйрық, en: order}
-  number: "1"
-  date: null
-  status: unknown
-  source: test.txt
-validity: {from: null, to: null, cite: p.1}
-supersedes: []
-"""
+HEAD = act_head("fam")
 
 
 def faulty(tmp_path: Path, body: str) -> tuple[Path, str]:

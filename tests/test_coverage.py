@@ -12,6 +12,8 @@ from engine.coverage import CATEGORIES, measure
 from engine.registry import Registry
 from engine.coverage import run_files
 
+from snippets import act_head
+
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = {"wko-maslikhat@2017": ROOT / "methodologies" / "wko-maslikhat" / "2017.tests.yaml",
          "mne@2017": ROOT / "methodologies" / "mne" / "2017.tests.yaml"}
@@ -116,22 +118,7 @@ def test_coverage_without_paths_lists_every_edition():
     assert {"wko-maslikhat@2017", "mne@2017"} <= set(data["coverage"])
 
 
-TABLE_FILE = """\
-# yaml-language-server: $schema=../../schemas/methodology.schema.json
-language: 1
-family: tfam
-edition: "1"
-act:
-  title: {kk: әдістеме, en: methodology}
-  issuer: {kk: орган, en: body}
-  type: {kk: бұйрық, en: order}
-  number: "1"
-  date: null
-  status: unknown
-  source: test.txt
-validity: {from: null, to: null, cite: p.1}
-supersedes: []
-parameters: {}
+TABLE_FILE = act_head("tfam") + """parameters: {}
 inputs:
   code:
     cite: p.2

@@ -14,6 +14,8 @@ from engine.registry import Registry
 from engine.testgen import generate
 from engine.testing import load_cases
 
+from snippets import act_head
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -91,22 +93,7 @@ def test_unknown_evaluation_is_a_usage_error():
     assert r.exit_code == 2 and "has no evaluation 'monthly'" in r.output
 
 
-TABLE_FILE = """\
-# yaml-language-server: $schema=../../schemas/methodology.schema.json
-language: 1
-family: tfam
-edition: "1"
-act:
-  title: {kk: әдістеме, en: methodology}
-  issuer: {kk: орган, en: body}
-  type: {kk: бұйрық, en: order}
-  number: "1"
-  date: null
-  status: unknown
-  source: test.txt
-validity: {from: null, to: null, cite: p.1}
-supersedes: []
-parameters: {}
+TABLE_FILE = act_head("tfam") + """parameters: {}
 inputs:
   category:
     cite: p.2
