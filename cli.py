@@ -8,32 +8,32 @@ from typing import TYPE_CHECKING
 
 import click
 
-from engine import __version__
-from engine.records import FORMATS  # light (YAML only): the options below list the input formats
+from engine.version import __version__
+from engine.formats.records import FORMATS  # light (YAML only): the options below list the input formats
 
 # The engine is imported when a command runs (`_load_engine`, from `main`), not when this module is:
 # `adisteme --help` runs no command and answers without loading it. The names stay module names.
 _ENGINE = {
-    "engine.cohort_eval": ("make_evaluator",),
-    "engine.evaluate": ("UnknownEvaluation",),
-    "engine.findings": ("sort_findings",),
-    "engine.jsonout": ("dumps",),
-    "engine.output": ("Destination", "columns", "csv_rows", "explanation", "result_dict", "result_to_json", "table", "text", "write_xlsx"),
-    "engine.records": ("RecordsError", "read_records"),
-    "engine.registry": ("ACTS_FILE", "Registry", "RegistryError", "load_methodology"),
-    "engine.testing": ("run_files", "test_files"),
+    "engine.evaluation.cohorts": ("make_evaluator",),
+    "engine.evaluation.evaluator": ("UnknownEvaluation",),
+    "engine.language.findings": ("sort_findings",),
+    "engine.language.values": ("dumps",),
+    "engine.formats.output": ("Destination", "columns", "csv_rows", "explanation", "result_dict", "result_to_json", "table", "text", "write_xlsx"),
+    "engine.formats.records": ("RecordsError", "read_records"),
+    "engine.editions.registry": ("ACTS_FILE", "Registry", "RegistryError", "load_methodology"),
+    "engine.testing.cases": ("run_files", "test_files"),
 }
 if TYPE_CHECKING:
-    from engine.cohort_eval import make_evaluator
-    from engine.evaluate import UnknownEvaluation
-    from engine.findings import sort_findings
-    from engine.jsonout import dumps
-    from engine.output import Destination, columns, csv_rows, explanation, result_dict, result_to_json, table, text, write_xlsx
-    from engine.records import RecordsError, read_records
-    from engine.registry import ACTS_FILE, Registry, RegistryError, load_methodology
-    from engine.testing import run_files, test_files
+    from engine.evaluation.cohorts import make_evaluator
+    from engine.evaluation.evaluator import UnknownEvaluation
+    from engine.language.findings import sort_findings
+    from engine.language.values import dumps
+    from engine.formats.output import Destination, columns, csv_rows, explanation, result_dict, result_to_json, table, text, write_xlsx
+    from engine.formats.records import RecordsError, read_records
+    from engine.editions.registry import ACTS_FILE, Registry, RegistryError, load_methodology
+    from engine.testing.cases import run_files, test_files
 
-ENV_VAR = "ADISTEME_METHODOLOGIES"  # engine.registry.ENV_VAR, written here so that --help need not load the engine
+ENV_VAR = "ADISTEME_METHODOLOGIES"  # engine.editions.registry.ENV_VAR, written here so that --help need not load the engine
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
@@ -343,7 +343,7 @@ def test_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str, verbose: bool
     report = []
     every: list = []  # every outcome, for --coverage
     if with_coverage:
-        from engine.coverage import run_files as runner  # with every value's step and the table rows read
+        from engine.testing.coverage import run_files as runner  # with every value's step and the table rows read
     else:
         runner = run_files
     for path, findings, outcomes in runner(files, reg):
@@ -367,7 +367,7 @@ def test_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str, verbose: bool
     else:
         click.echo(f"{passed} passed, {failed} failed")
         if cov is not None:
-            from engine.coverage import render
+            from engine.testing.coverage import render
 
             click.echo(render(cov))
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
@@ -375,7 +375,7 @@ def test_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str, verbose: bool
 
 def _coverage(reg, outcomes: list, only_named: bool) -> dict:
     """Coverage per edition (engine/coverage.py): of the editions the cases name, or every edition."""
-    from engine.coverage import measure
+    from engine.testing.coverage import measure
 
     ids = sorted({o.case.methodology for o in outcomes} if only_named else set(reg.files()))
     editions = {}
@@ -413,10 +413,10 @@ def diff_cmd(ctx: click.Context, a: str, b: str, fmt: str, impact_path: str | No
       adisteme diff wko-maslikhat@2017 mine/wko-maslikhat/2018.yaml --impact examples/wko-maslikhat/quarterly-2017.csv -e quarterly
       adisteme diff wko-maslikhat@2017 mne@2017 --format html -o diff.html
     """
-    from engine.diff import compare
-    from engine.diff_render import Report, render
-    from engine.impact import ImpactError, impact
-    from engine.loading import LoadError, load_named
+    from engine.diff.compare import compare
+    from engine.diff.render import Report, render
+    from engine.diff.impact import ImpactError, impact
+    from engine.editions.loading import LoadError, load_named
 
     if bool(impact_path) != bool(evaluation):
         fail("--impact DATA and --evaluation E go together")
@@ -479,7 +479,7 @@ def amend_cmd(ctx: click.Context, methodology: str, new_edition: str, valid_from
       adisteme amend wko-maslikhat@2017 --edition 2018 --valid-from 2018-03-01 --act "decision No. 12-3 of 14.02.2018"
       adisteme amend mne@2017 --edition 2019 --valid-from 2019-01-01 --dir mine --with-tests
     """
-    from engine.amend import AmendError, amend
+    from engine.editions.amend import AmendError, amend
 
     try:
         done = amend(registry(ctx), methodology, new_edition, _date(valid_from, "--valid-from"), act_name=act_name,
@@ -513,7 +513,7 @@ def testgen_cmd(ctx: click.Context, methodology: str, evaluation: str | None, ou
       adisteme testgen wko-maslikhat@2017 annual
       adisteme testgen mne@2017 -o mne-boundaries.tests.yaml
     """
-    from engine.testgen import TestgenError, generate
+    from engine.testing.testgen import TestgenError, generate
 
     m = _methodology(ctx, methodology)
     try:
@@ -546,7 +546,7 @@ def git_diff_driver(args: tuple[str, ...]) -> None:
       git config diff.adisteme.command 'adisteme git-diff-driver'
       git diff HEAD~1 -- methodologies/
     """
-    from engine.gitdiff import driver_output
+    from engine.diff.git import driver_output
 
     click.echo(driver_output(list(args)), nl=False)
 
@@ -556,7 +556,7 @@ DB_HELP = "History database (SQLite); default $ADISTEME_DB or ~/.local/share/adi
 
 
 def _store(db: str | None):
-    from engine.storage import StorageError, open_storage
+    from engine.history.storage import StorageError, open_storage
 
     try:
         return open_storage(db)
@@ -565,7 +565,7 @@ def _store(db: str | None):
 
 
 def _date(text: str, what: str):
-    from engine.periods import parse_date
+    from engine.calendar.periods import parse_date
 
     try:
         return parse_date(text, what)
@@ -574,9 +574,9 @@ def _date(text: str, what: str):
 
 
 def _org(oid: str, store):
-    from engine.orgs import OrgError
-    from engine.runs import load_org
-    from engine.storage import StorageError
+    from engine.history.organisations import OrgError
+    from engine.history.runs import load_org
+    from engine.history.storage import StorageError
 
     try:
         return load_org(oid, store)
@@ -595,8 +595,8 @@ def _echo_resolution(r, prefix: str = "") -> None:
 
 def _plan_run(ctx, methodology, options):
     """evaluate --org/--period: which edition applies, said on stderr (engine/runs.py does the work)."""
-    from engine.runs import plan_run
-    from engine.storage import StorageError
+    from engine.history.runs import plan_run
+    from engine.history.storage import StorageError
 
     store = ctx.obj["store"] = _store(options.get("db"))
     try:
@@ -610,7 +610,7 @@ def _plan_run(ctx, methodology, options):
 
 
 def _session(ctx, plan, m, evaluation, options):
-    from engine.runs import RunError, Session
+    from engine.history.runs import RunError, Session
 
     if options.get("save") and (plan.organisation is None or plan.period is None):
         fail("--save needs --org ORG and --period PERIOD (the history is kept per organisation and period)")
@@ -621,7 +621,7 @@ def _session(ctx, plan, m, evaluation, options):
 
 
 def _save(session):
-    from engine.storage import StorageError
+    from engine.history.storage import StorageError
 
     if session is None or session.writer is None:
         return None
@@ -655,7 +655,7 @@ def acts_cmd(ctx: click.Context, family: str | None, as_of: str | None, fmt: str
       adisteme acts
       adisteme acts zhanibek --as-of 2022-06-30
     """
-    from engine.editions import EditionError, Editions
+    from engine.editions.in_time import EditionError, Editions
 
     eds = Editions(registry(ctx))
     day = _date(as_of, "--as-of") if as_of else None
@@ -715,8 +715,8 @@ def org_list(fmt: str, db: str | None) -> None:
     """
     import datetime as dt
 
-    from engine.orgs import OrgError, load_organisations
-    from engine.storage import StorageError
+    from engine.history.organisations import OrgError, load_organisations
+    from engine.history.storage import StorageError
 
     store = _store(db)
     try:
@@ -753,8 +753,8 @@ def org_show(ctx: click.Context, org: str, as_of: str | None, fmt: str, db: str 
     """
     import datetime as dt
 
-    from engine.editions import EditionError, Editions
-    from engine.orgs import resolve_on
+    from engine.editions.in_time import EditionError, Editions
+    from engine.history.organisations import resolve_on
 
     store = _store(db)
     o = _org(org, store)
@@ -811,9 +811,9 @@ def org_bind(ctx: click.Context, org: str, family: str, valid_from: str, edition
     Example:
       adisteme org bind zhanibek-akim-apparatus zhanibek --from 2023-04-13 --reason "No. 42 restated the methodology" --by "HR, A. Nurlanova"
     """
-    from engine.editions import EditionError, Editions
-    from engine.orgs import resolve_on
-    from engine.storage import StorageError
+    from engine.editions.in_time import EditionError, Editions
+    from engine.history.organisations import resolve_on
+    from engine.history.storage import StorageError
 
     store = _store(db)
     o = _org(org, store)
@@ -856,7 +856,7 @@ def history_cmd(org_id: str | None, period: str | None, fmt: str, db: str | None
     Example:
       adisteme history --org wko-maslikhat-apparatus --period 2017
     """
-    from engine.storage import StorageError
+    from engine.history.storage import StorageError
 
     try:
         runs = _store(db).runs(org_id, period)
@@ -887,8 +887,8 @@ def verify_cmd(ctx: click.Context, run_id: int, fmt: str, db: str | None) -> Non
     Example:
       adisteme verify 12
     """
-    from engine.runs import RunError, verify
-    from engine.storage import StorageError
+    from engine.history.runs import RunError, verify
+    from engine.history.storage import StorageError
 
     try:
         v = verify(_store(db), registry(ctx), run_id)
@@ -937,10 +937,10 @@ def calendar_cmd(ctx: click.Context, target: str, year: int, events: tuple[str, 
       adisteme calendar wko-maslikhat-apparatus 2017
       adisteme calendar wko-maslikhat@2017 2017 --event decision_date=2017-03-17 --format ics -o deadlines-2017.ics
     """
-    from engine.editions import Editions
-    from engine.ics import to_ics
-    from engine.orgs import load_organisations, resolve_on
-    from engine.yearcal import CalendarError, build
+    from engine.editions.in_time import Editions
+    from engine.formats.ics import to_ics
+    from engine.history.organisations import load_organisations, resolve_on
+    from engine.editions.yearcal import CalendarError, build
 
     if not 1 <= year <= 9998:
         fail(f"year {year} is out of range")

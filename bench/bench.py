@@ -38,11 +38,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from engine.evaluate import Evaluator  # noqa: E402
-from engine.registry import Registry  # noqa: E402
+from engine.evaluation.evaluator import Evaluator  # noqa: E402
+from engine.editions.registry import Registry  # noqa: E402
 
 try:  # the project's JSON writer (exact decimals, dates as ISO text)
-    from engine.output import result_to_json as _result_to_json
+    from engine.formats.output import result_to_json as _result_to_json
 except ImportError:  # pragma: no cover - older checkouts
     _result_to_json = None
 
@@ -112,7 +112,7 @@ def write_csv(path: Path, fields: list[str], records: Iterator[dict[str, Any]]) 
 
 # -- the measured path -----------------------------------------------------------------------------
 def read_rows(path: Path) -> Iterator[dict[str, str]]:
-    """Stream the CSV. Empty cells are dropped, as engine.records does for `adisteme evaluate`:
+    """Stream the CSV. Empty cells are dropped, as engine.formats.records does for `adisteme evaluate`:
     Evaluator.evaluate reads "" for an input that has a default as a missing value (an error)."""
     with open(path, newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
@@ -257,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  maxrss after quarterly pass: {mib(rss_after_quarterly)}")
     print(f"  maxrss at the end:           {mib(maxrss_bytes())}")
     if _result_to_json is None:
-        print("note: engine.output.result_to_json not found; results were serialised with json.dumps(default=str)")
+        print("note: engine.formats.output.result_to_json not found; results were serialised with json.dumps(default=str)")
     return 0
 
 

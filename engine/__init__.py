@@ -1,3 +1,5 @@
 """adisteme: a rules engine for Kazakhstan's methodologies of evaluating public servants."""
 
-__version__ = "0.1.0"
+from .version import __version__
+
+__all__ = ["__version__"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.registry import load_methodology
+from engine.editions.registry import load_methodology
 
 TEXT = """\
 # yaml-language-server: $schema=../../schemas/methodology.schema.json

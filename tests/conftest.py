@@ -1,9 +1,9 @@
 """Every test runs away from the user's own methodologies, organisations and history database."""
 import pytest
 
-from engine.orgs import ORG_ENV_VAR
-from engine.registry import ENV_VAR
-from engine.storage import DB_ENV_VAR
+from engine.history.organisations import ORG_ENV_VAR
+from engine.editions.registry import ENV_VAR
+from engine.history.storage import DB_ENV_VAR
 
 
 @pytest.fixture(autouse=True)

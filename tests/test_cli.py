@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import cli
-from engine.registry import ENV_VAR
+from engine.editions.registry import ENV_VAR
 
 ROOT = Path(__file__).resolve().parent.parent
 WKO = ROOT / "methodologies" / "wko-maslikhat" / "2017.yaml"

@@ -1,0 +1,360 @@
+"""Per-key values: map inputs, `for_each` formulas, input constraints, and list and map functions.
+
+- A **map input** (`type: map`) gives one value per key: `{management: [true, true, false]}` in
+  YAML or JSON; in a CSV cell `management=yes;yes;no | cooperation=yes;yes` (or the JSON text).
+  `keys: [...]` or `keys: {table: t}` (the row ids of a table) lists the keys allowed.
+- A **for_each formula** computes its `expr` once per item of a list (`in`), with the item bound
+  to the name `as`, skipping the items for which `when` is false; its value is a map item -> value.
+- A **constraint** on an input is a yes/no `require` checked after the record's inputs are read
+  (and before anything else is computed), optionally once per item of a list; when it fails the
+  record has an input error on that input, with the constraint's message and citation.
+- Functions: count_true(list), share_true(list) (the share of yes, exact: 3 of 4 is 0.75),
+  where(list, mask), where_not(list, mask), common(a, b), flatten(list of lists), keys(map),
+  values(map), get(map, key), get_all(map, keys).
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Callable, Iterable, Optional
+
+from ..language.expressions import EvaluationError, Expression
+from ..language.values import text  # presentation of values, as in tables
+
+# function -> (argument types, result type), in the checker's terms (see checks.SIGNATURES)
+SIGNATURES: dict[str, tuple[tuple[str, ...], str]] = {
+    "count_true": (("list",), "number"),
+    "share_true": (("list",), "number"),
+    "where": (("list", "list"), "list"),
+    "where_not": (("list", "list"), "list"),
+    "common": (("list", "list"), "list"),
+    "keys": (("map",), "list"),
+    "values": (("map",), "list"),
+    "get": (("map", "any"), "any"),
+    "get_all": (("map", "list"), "list"),
+    "flatten": (("list",), "list"),
+}
+
+
+@dataclass(frozen=True)
+class ForEach:
+    source: Expression  # the list iterated over
+    var: str  # the name each item is bound to
+    when: Optional[Expression] = None
+
+    def names(self, *more: Optional[Expression]) -> frozenset[str]:
+        found: set[str] = set(self.source.names)
+        for e in (self.when, *more):
+            if e is not None:
+                found |= e.names
+        return frozenset(found - {self.var})
+
+
+@dataclass(frozen=True)
+class Constraint:
+    input: str
+    index: int
+    require: Expression
+    each: Optional[ForEach]
+    message: tuple  # literal text and Expressions, in order
+    cite: tuple[str, ...]
+    interpretations: tuple[str, ...]
+
+    @property
+    def names(self) -> frozenset[str]:
+        parts = [p for p in self.message if isinstance(p, Expression)]
+        if self.each:
+            return self.each.names(self.require, *parts)
+        found = set(self.require.names)
+        for p in parts:
+            found |= p.names
+        return frozenset(found)
+
+
+# -- compiling ---------------------------------------------------------------------------------
+def compile_for_each(c: Any, path: tuple, raw: Any) -> Optional[ForEach]:
+    """`for_each: {in, as, when?}` of a formula or constraint; problems become findings of compiler `c`."""
+    if not isinstance(raw, dict):
+        return None
+    source = c.expression(path + ("in",), raw.get("in"))
+    when = c.expression(path + ("when",), raw["when"]) if "when" in raw else None
+    if source is None or ("when" in raw and when is None):
+        return None
+    return ForEach(source, str(raw.get("as")), when)
+
+
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
+
+
+def compile_message(c: Any, path: tuple, text: str) -> Optional[tuple]:
+    """'{competency}: {count(x)} given' -> ('', Expression, ': ', Expression, ' given'); {{ and }} are braces."""
+    parts: list = []
+    pos = 0
+    ok = True
+    for m in _PLACEHOLDER.finditer(text):
+        parts.append(text[pos:m.start()])
+        if m.group(0) in ("{{", "}}"):
+            parts.append(m.group(0)[0])
+        else:
+            expr = c.expression(path, m.group(1))
+            ok = ok and expr is not None
+            parts.append(expr)
+        pos = m.end()
+    parts.append(text[pos:])
+    return tuple(p for p in parts if p != "") if ok else None
+
+
+def compile_constraints(c: Any, data: dict, cites: Callable[[Any], tuple[str, ...]]) -> dict[str, list[Constraint]]:
+    out: dict[str, list[Constraint]] = {}
+    for name, raw in (data.get("inputs") or {}).items():
+        if not isinstance(raw, dict) or not isinstance(raw.get("constraints"), list):
+            continue
+        for i, k in enumerate(raw["constraints"]):
+            if not isinstance(k, dict):
+                continue
+            path = ("inputs", name, "constraints", i)
+            require = c.expression(path + ("require",), k.get("require"))
+            each = compile_for_each(c, path + ("for_each",), k["for_each"]) if "for_each" in k else None
+            message = compile_message(c, path + ("message",), str(k.get("message", "")))
+            if require is None or message is None or ("for_each" in k and each is None):
+                continue
+            out.setdefault(str(name), []).append(Constraint(
+                str(name), i, require, each, message, cites(k.get("cite")), tuple(k.get("interpretations", ()))))
+    return out
+
+
+# -- map inputs --------------------------------------------------------------------------------
+def coerce_map(spec: Any, raw: Any, name: str, error: Callable[[str, str], Exception]) -> dict:
+    """A map input's value: keys checked against spec.keys (when given), values by spec.items."""
+    where = spec.where()
+    if isinstance(raw, str):
+        raw = _parse_cell(raw, name, where, error)
+    if not isinstance(raw, dict):
+        raise error(name, f"{name}: expected a mapping of key to value (e.g. a=1;2 | b=3), got {_show(raw)}{where}")
+    allowed = tuple(spec.keys)
+    out: dict = {}
+    for key, value in raw.items():
+        k = str(key).strip()
+        if allowed and k not in allowed:
+            raise error(name, f"{name}: unknown key '{k}' (keys: {', '.join(allowed)}){where}")
+        if k in out:
+            raise error(name, f"{name}: key '{k}' given twice{where}")
+        try:
+            out[k] = spec.items.coerce(value, f"{name}.{k}")
+        except Exception as exc:  # InputError of the item: keep the field the map's name
+            message = getattr(exc, "message", str(exc))
+            item_where = spec.items.where()
+            raise error(name, (message.replace(item_where, "") if item_where else message) + where) from None
+    if allowed:
+        out = {k: out[k] for k in allowed if k in out}
+    return out
+
+
+def _parse_cell(text: str, name: str, where: str, error: Callable[[str, str], Exception]) -> Any:
+    text = text.strip()
+    if not text:
+        return {}
+    if text.startswith("{"):
+        try:
+            return json.loads(text, parse_float=Decimal)
+        except ValueError:
+            raise error(name, f"{name}: expected a JSON object, got {_show(text)}{where}") from None
+    out: dict = {}
+    for part in text.split("|"):
+        if not part.strip():
+            continue
+        key, sep, value = part.partition("=")
+        if not sep:
+            raise error(name, f"{name}: expected key=value entries separated by '|', got {_show(part.strip())}{where}")
+        if key.strip() in out:
+            raise error(name, f"{name}: key '{key.strip()}' given twice{where}")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def map_json_schema(spec: Any) -> dict:
+    out: dict[str, Any] = {"type": "object", "additionalProperties": spec.items.json_schema() if spec.items else {}}
+    if spec.keys:
+        out["propertyNames"] = {"enum": list(spec.keys)}
+    return out
+
+
+# -- evaluating --------------------------------------------------------------------------------
+def run_for_each(interpreter: Any, each: ForEach, expr: Expression, names: dict) -> dict:
+    items = interpreter.run(each.source, names)
+    if not isinstance(items, list):
+        raise EvaluationError(f"for_each needs a list to go through, got {_show(items)}")
+    out: dict = {}
+    scope = dict(names)
+    for item in items:
+        if not isinstance(item, (str, Decimal)) or isinstance(item, bool):
+            raise EvaluationError(f"for_each: a key must be text or a number, got {_show(item)}")
+        key = str(item)
+        if key in out:
+            raise EvaluationError(f"for_each: '{key}' occurs twice in the list")
+        scope[each.var] = item
+        if each.when is not None and not interpreter.run(each.when, scope):
+            continue
+        out[key] = interpreter.run(expr, scope)
+    return out
+
+
+def constraint_failures(interpreter: Any, k: Constraint, names: dict) -> list[str]:
+    """The rendered messages of the items (or the one record) for which `require` does not hold."""
+    if k.each is None:
+        return [] if interpreter.run(k.require, names) else [_render(interpreter, k.message, names)]
+    items = interpreter.run(k.each.source, names)
+    if not isinstance(items, list):
+        raise EvaluationError(f"for_each needs a list to go through, got {_show(items)}")
+    failed = []
+    scope = dict(names)
+    for item in items:
+        scope[k.each.var] = item
+        if k.each.when is not None and not interpreter.run(k.each.when, scope):
+            continue
+        if not interpreter.run(k.require, scope):
+            failed.append(_render(interpreter, k.message, scope))
+    return failed
+
+
+def _render(interpreter: Any, message: tuple, scope: dict) -> str:
+    return "".join(text(interpreter.run(p, scope)) if isinstance(p, Expression) else p for p in message)
+
+
+# -- functions -----------------------------------------------------------------------------------
+def _list(v: Any, fn: str) -> list:
+    if not isinstance(v, list):
+        raise EvaluationError(f"{fn}() needs a list, got {_show(v)}")
+    return v
+
+
+def _mask(values: Any, mask: Any, fn: str) -> tuple[list, list]:
+    values, mask = _list(values, fn), _list(mask, fn)
+    if len(values) != len(mask):
+        raise EvaluationError(f"{fn}(): the list has {len(values)} items but the yes/no list {len(mask)}")
+    if any(not isinstance(b, bool) for b in mask):
+        raise EvaluationError(f"{fn}() needs a list of yes/no values as its second argument")
+    return values, mask
+
+
+def _count_true(values: Any) -> Decimal:
+    values = _list(values, "count_true")
+    if any(not isinstance(b, bool) for b in values):
+        raise EvaluationError("count_true() needs a list of yes/no values")
+    return Decimal(sum(1 for b in values if b))
+
+
+def _share_true(values: Any) -> Decimal:
+    """The share of yes in a list of yes/no: count_true / count, divided in decimal (28 digits), so
+    equal fractions give equal values (2/3 = 4/6) and a share is never rounded onto a threshold."""
+    values = _list(values, "share_true")
+    if not values:
+        raise EvaluationError("share_true() of an empty list")
+    return _count_true(values) / Decimal(len(values))
+
+
+def _where(values: Any, mask: Any) -> list:
+    values, mask = _mask(values, mask, "where")
+    return [v for v, b in zip(values, mask) if b]
+
+
+def _where_not(values: Any, mask: Any) -> list:
+    values, mask = _mask(values, mask, "where_not")
+    return [v for v, b in zip(values, mask) if not b]
+
+
+def _common(a: Any, b: Any) -> list:
+    a, b = _list(a, "common"), _list(b, "common")
+    return [x for x in a if x in b]
+
+
+def _map(v: Any, fn: str) -> dict:
+    if not isinstance(v, dict):
+        raise EvaluationError(f"{fn}() needs a map, got {_show(v)}")
+    return v
+
+
+def _keys(m: Any) -> list:
+    return list(_map(m, "keys"))
+
+
+def _values(m: Any) -> list:
+    return list(_map(m, "values").values())
+
+
+def _get(m: Any, key: Any) -> Any:
+    m = _map(m, "get")
+    k = str(key) if isinstance(key, (str, Decimal)) and not isinstance(key, bool) else key
+    if k not in m:
+        raise EvaluationError(f"get(): no entry '{key}' (entries: {', '.join(map(str, m)) or 'none'})")
+    return m[k]
+
+
+def _get_all(m: Any, keys: Any) -> list:
+    """The values of a map for each key of a list, in the list's order (an error when a key is absent)."""
+    m = _map(m, "get_all")
+    out = []
+    for key in _list(keys, "get_all"):
+        k = str(key) if isinstance(key, (str, Decimal)) and not isinstance(key, bool) else key
+        if k not in m:
+            raise EvaluationError(f"get_all(): no entry '{key}' (entries: {', '.join(map(str, m)) or 'none'})")
+        out.append(m[k])
+    return out
+
+
+def _flatten(values: Any) -> list:
+    """The items of a list of lists, one list after another: [[1, 2], [3]] -> [1, 2, 3]."""
+    out: list = []
+    for v in _list(values, "flatten"):
+        if not isinstance(v, list):
+            raise EvaluationError(f"flatten() needs a list of lists, got an item {_show(v)}")
+        out.extend(v)
+    return out
+
+
+def functions() -> dict[str, Callable]:
+    return {"count_true": _count_true, "share_true": _share_true, "where": _where, "where_not": _where_not, "common": _common,
+            "keys": _keys, "values": _values, "get": _get, "get_all": _get_all, "flatten": _flatten}
+
+
+# -- checking ----------------------------------------------------------------------------------
+def check_for_each(checker: Any, path: tuple, each: ForEach) -> dict:
+    """Check the `in` and `when` of a for_each; returns the extra names its body may use."""
+    m = checker.m
+    if m.kind_of(each.var) is not None or each.var in ("rating", "score"):
+        checker.error(path + ("as",), f"for_each names its item '{each.var}', which is already defined; choose another name", "name-clash")
+    checker.expression(path + ("in",), each.source, want="list")
+    extra = {each.var: "any"}
+    if each.when is not None:
+        checker.expression(path + ("when",), each.when, want="bool", extra=extra)
+    return extra
+
+
+def check_constraints(checker: Any) -> None:
+    m = checker.m
+    for name, ks in m.constraints.items():
+        for k in ks:
+            path = ("inputs", name, "constraints", k.index)
+            extra = check_for_each(checker, path + ("for_each",), k.each) if k.each else {}
+            checker.expression(path + ("require",), k.require, want="bool", extra=extra)
+            for part in k.message:
+                if isinstance(part, Expression):
+                    checker.expression(path + ("message",), part, extra=extra)
+    for ename, e in m.evaluations.items():
+        for inp in e.inputs:
+            for k in m.constraints.get(inp, ()):
+                missing = sorted(n for n in k.names if n in m.inputs and n not in e.inputs)
+                for n in missing:
+                    checker.error(("evaluations", ename, "inputs"), f"evaluation '{ename}' lists input '{inp}', whose constraint reads input '{n}', which it does not list", "input-not-listed")
+
+
+def _show(raw: Any) -> str:
+    text = repr(raw) if isinstance(raw, str) else str(raw)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def rely_all(rely: Callable[[Iterable[str]], None], constraints: Iterable[Constraint]) -> None:
+    for k in constraints:
+        rely(k.interpretations)
