@@ -45,6 +45,7 @@ from ..language.findings import Finding
 from ..methodology.model import Methodology
 from ..elements.scales import Bound, Gap, Scale
 from ..language.source import Document
+from ..language.values import number, text
 
 F = Fraction
 LIMIT = 20_000  # the largest set of values enumerated exactly
@@ -84,24 +85,14 @@ def show(x: Optional[F]) -> str:
         return "∞"
     d = to_decimal(x)
     if d is not None:
-        text = format(d, "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
+        return number(d)
     approx = (Decimal(x.numerator) / Decimal(x.denominator)).quantize(Decimal("0.01"))
     return f"{x.numerator}/{x.denominator} (≈ {approx})"
 
 
-def show_value(v: Any) -> str:
-    if isinstance(v, list):
-        return "[" + ", ".join(show_value(x) for x in v) + "]"
-    if isinstance(v, Decimal):
-        return show(F(v))
-    if isinstance(v, (dt.date, bool)) or v is None:
-        return str(v).lower() if isinstance(v, bool) else str(v)
-    return str(v)
-
-
 def show_record(record: dict) -> str:
-    return ", ".join(f"{k}: {show_value(v)}" for k, v in record.items()) or "no inputs at all"
+    """An example record's inputs: `count: 3, marks: [4, 5]`."""
+    return ", ".join(f"{k}: {text(v, brackets=True)}" for k, v in record.items()) or "no inputs at all"
 
 
 def _merge(a: Witness, b: Witness) -> Witness:
