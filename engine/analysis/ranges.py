@@ -43,7 +43,7 @@ from typing import Any, Callable, Iterable, Optional
 from ..methodology import dependencies
 from ..language.findings import Finding
 from ..methodology.model import Methodology
-from ..elements.scales import Bound, Gap, Scale
+from ..elements.scales import Gap, Scale
 from ..language.source import Document
 from ..language.values import number, text
 
@@ -361,46 +361,25 @@ def _compose(total: F, lst: ListRange, k_lo: Optional[int] = None, k_hi: Optiona
     return None
 
 
-# -- scales on exact numbers ------------------------------------------------------------------------
-def _fbound(b: Optional[Bound]) -> tuple[Optional[F], bool]:
-    return (None, True) if b is None else (F(b.value), b.inclusive)
+# -- scales on exact numbers (the scale's own rule, engine/elements/scales.py) ------------------------
+def _fractions(interval: tuple) -> tuple[Optional[F], bool, Optional[F], bool]:
+    lo, lo_in, hi, hi_in = interval
+    return (None if lo is None else F(lo)), lo_in, (None if hi is None else F(hi)), hi_in
 
 
 def band_interval(band: Any) -> tuple[Optional[F], bool, Optional[F], bool]:
-    lo, lo_in = _fbound(band.lower)
-    hi, hi_in = _fbound(band.upper)
-    return lo, lo_in, hi, hi_in
+    return _fractions(band.interval())
 
 
 def gap_interval(gap: Gap) -> tuple[Optional[F], bool, Optional[F], bool]:
     """The values of a gap: past the bound below it (the bound itself when that bound excludes it)."""
-    lo = None if gap.low is None else F(gap.low.value)
-    hi = None if gap.high is None else F(gap.high.value)
-    return lo, gap.low is not None and not gap.low.inclusive, hi, gap.high is not None and not gap.high.inclusive
-
-
-def _in(x: F, lo: Optional[F], lo_in: bool, hi: Optional[F], hi_in: bool) -> bool:
-    if lo is not None and (x < lo or (x == lo and not lo_in)):
-        return False
-    return not (hi is not None and (x > hi or (x == hi and not hi_in)))
+    return _fractions(gap.interval())
 
 
 def classify(scale: Scale, x: F) -> tuple[Optional[str], Optional[Gap]]:
     """The band a value gets (None: an error) and the gap it fell in, if any."""
-    if (scale.domain_low is not None and x < scale.domain_low) or (scale.domain_high is not None and x > scale.domain_high):
-        return None, None
-    if scale.step is not None and x % F(scale.step) != 0:
-        return None, None
-    for band in scale.bands:
-        if _in(x, *band_interval(band)):
-            return band.id, None
-    for gap in scale.gaps():
-        if _in(x, *gap_interval(gap)):
-            policy = scale.policy_for(gap)
-            if policy is None or policy.resolve == "error":
-                return None, gap
-            return (gap.below if policy.resolve == "lower" else gap.above), gap
-    return None, None
+    placed = scale.place(x)
+    return (None if placed.band is None else placed.band.id), placed.gap
 
 
 # -- the analysis ----------------------------------------------------------------------------------
