@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any, ClassVar, Optional
 
+from ..language import watch
 from ..language.expressions import EvaluationError
+from ..language.functions import Operand
 
 Label = dict  # {"kk": ..., "en": ...}
 # (lower, lower included, upper, upper included); a None end is open
@@ -105,7 +107,8 @@ class Placement:
 
 
 @dataclass
-class Scale:
+class Scale(Operand):
+    operand: ClassVar[str] = "scale"
     id: str
     label: Label
     cite: tuple[str, ...]
@@ -220,6 +223,10 @@ class Scale:
             raise EvaluationError(self._gap_message(x, p.gap, p.policy))
         if p.band is None:
             raise EvaluationError(f"{x} falls in no band of scale '{self.id}' [{', '.join(self.cite)}]")
+        if p.gap is None:
+            watch.seen("band", self, p.band)
+            return p.band, None
+        watch.seen("gap", self, p.gap)  # a value a gap policy placed covers the policy, not the band
         return p.band, p.policy
 
     def _gap_message(self, x: Decimal, gap: Gap, policy: Optional[GapPolicy]) -> str:
