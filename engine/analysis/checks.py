@@ -12,6 +12,7 @@ from typing import Any, Iterable, Optional
 
 from ..language.expressions import Expression
 from ..language.findings import Finding
+from ..language.functions import BUILTINS, OPERANDS, first_argument_of
 from ..methodology.model import Methodology
 from ..language.source import Document
 from ..elements import maps
@@ -20,21 +21,7 @@ from ..methodology import dependencies
 from ..methodology import extensions
 from ..elements.cohorts import OUTCOME_NAMES
 
-# function -> (argument types, result type); "*" = any number of arguments of the given type
-SIGNATURES: dict[str, tuple[tuple[str, ...], str]] = {
-    "sum": (("list",), "number"), "mean": (("list",), "number"), "count": (("list",), "number"),
-    "min": (("*",), "number"), "max": (("*",), "number"), "abs": (("number",), "number"),
-    "round": (("number", "number", "string"), "number"), "all": (("list",), "bool"), "any": (("list",), "bool"),
-    "band": (("scale", "number"), "string"), "points": (("scale", "number"), "number"),
-    "months_between": (("date", "date"), "number"), "days_between": (("date", "date"), "number"),
-    "quorate": (("body", "number", "number"), "bool"), "vote": (("body", "number", "number", "any"), "string"),
-}
 _INPUT_TYPES = {"integer": "number", "decimal": "number", "boolean": "bool", "date": "date", "string": "string", "enum": "string", "list": "list", "map": "map"}
-SIGNATURES.update(tables.SIGNATURES)  # row_ids, rows, rows_in, lookup, lookup_all
-# functions whose trailing arguments may be left out: function -> the numbers of arguments allowed
-ARITIES: dict[str, tuple[int, ...]] = dict(tables.ARITIES)
-SIGNATURES.update(maps.SIGNATURES)  # count_true, where, where_not, common, keys, values, get
-SIGNATURES.update(extensions.SIGNATURES)  # years_between, year_of
 _ARITH = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow)
 
 
@@ -147,14 +134,13 @@ class _Checker:
         for node in ast.walk(expr.tree):
             if isinstance(node, ast.Call):
                 fname = node.func.id  # type: ignore[attr-defined]
-                if fname not in SIGNATURES:
-                    self.expr_error(path, expr, node, f"unknown function '{fname}' (known: {', '.join(sorted(SIGNATURES))})", "function-undefined")
+                builtin = BUILTINS.get(fname)
+                if builtin is None:
+                    self.expr_error(path, expr, node, f"unknown function '{fname}' (known: {', '.join(sorted(BUILTINS))})", "function-undefined")
                     ok = False
                     continue
-                params, _ = SIGNATURES[fname]
-                allowed = ARITIES.get(fname, (len(params),))
-                if params != ("*",) and len(node.args) not in allowed:
-                    takes = " or ".join(map(str, allowed))
+                if not builtin.takes(len(node.args)):
+                    takes = " or ".join(map(str, builtin.allowed))
                     self.expr_error(path, expr, node, f"{fname}() takes {takes} arguments, got {len(node.args)}", "function-arity")
                     ok = False
             elif isinstance(node, ast.Name) and id(node) not in function_nodes:
@@ -181,8 +167,8 @@ class _Checker:
             if node.id in extra:
                 return extra[node.id]
             t = self.type_of(node.id)
-            if t in ("scale", "body", "table"):
-                uses = {"scale": "band() or points()", "body": "quorate() or vote()", "table": "row_ids(), rows(), rows_in(), lookup() or lookup_all()"}[t]
+            if t in OPERANDS:
+                uses = _alternatives([f"{fn}()" for fn in first_argument_of(t)])
                 raise _TypeProblem(node, f"'{node.id}' is a {t}; use it only as the first argument of {uses}")
             return t
         if isinstance(node, (ast.List, ast.Tuple)):
@@ -228,14 +214,15 @@ class _Checker:
             return a if a == b else "any"
         if isinstance(node, ast.Call):
             fname = node.func.id  # type: ignore[attr-defined]
-            if fname not in SIGNATURES:
+            builtin = BUILTINS.get(fname)
+            if builtin is None:
                 return "any"  # reported as function-undefined where it is written
-            params, result = SIGNATURES[fname]
-            if params != ("*",) and len(node.args) not in ARITIES.get(fname, (len(params),)):
+            params, result = builtin.params, builtin.result
+            if not builtin.takes(len(node.args)):
                 return result  # reported as function-arity where it is written
             for i, arg in enumerate(node.args):
-                want = params[0] if params == ("*",) else params[i]
-                if want in ("scale", "body", "table"):
+                want = params[0] if builtin.variadic else params[i]
+                if want in OPERANDS:
                     if not (isinstance(arg, ast.Name) and self.type_of(arg.id) == want):
                         raise _TypeProblem(arg, f"{fname}() needs a {want} id as argument {i + 1}")
                     continue
@@ -378,6 +365,11 @@ class _Checker:
         for name in defined:
             if name not in used:
                 self.error(("interpretations", name), f"interpretation '{name}' is not referenced by any element, so no result will report it", "interpretation-unused", "warning", key=True)
+
+
+def _alternatives(items: list[str]) -> str:
+    """a, b or c"""
+    return " or ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
 
 
 class _TypeProblem(Exception):

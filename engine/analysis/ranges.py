@@ -41,10 +41,13 @@ from fractions import Fraction
 from typing import Any, Callable, Iterable, Optional
 
 from ..methodology import dependencies
+from ..language import functions
 from ..language.findings import Finding
+from ..language.functions import BUILTINS
 from ..methodology.model import Methodology
-from ..elements.scales import Bound, Gap, Scale
+from ..elements.scales import Gap, Scale
 from ..language.source import Document
+from ..language.values import number, text
 
 F = Fraction
 LIMIT = 20_000  # the largest set of values enumerated exactly
@@ -84,24 +87,14 @@ def show(x: Optional[F]) -> str:
         return "∞"
     d = to_decimal(x)
     if d is not None:
-        text = format(d, "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
+        return number(d)
     approx = (Decimal(x.numerator) / Decimal(x.denominator)).quantize(Decimal("0.01"))
     return f"{x.numerator}/{x.denominator} (≈ {approx})"
 
 
-def show_value(v: Any) -> str:
-    if isinstance(v, list):
-        return "[" + ", ".join(show_value(x) for x in v) + "]"
-    if isinstance(v, Decimal):
-        return show(F(v))
-    if isinstance(v, (dt.date, bool)) or v is None:
-        return str(v).lower() if isinstance(v, bool) else str(v)
-    return str(v)
-
-
 def show_record(record: dict) -> str:
-    return ", ".join(f"{k}: {show_value(v)}" for k, v in record.items()) or "no inputs at all"
+    """An example record's inputs: `count: 3, marks: [4, 5]`."""
+    return ", ".join(f"{k}: {text(v, brackets=True)}" for k, v in record.items()) or "no inputs at all"
 
 
 def _merge(a: Witness, b: Witness) -> Witness:
@@ -370,46 +363,25 @@ def _compose(total: F, lst: ListRange, k_lo: Optional[int] = None, k_hi: Optiona
     return None
 
 
-# -- scales on exact numbers ------------------------------------------------------------------------
-def _fbound(b: Optional[Bound]) -> tuple[Optional[F], bool]:
-    return (None, True) if b is None else (F(b.value), b.inclusive)
+# -- scales on exact numbers (the scale's own rule, engine/elements/scales.py) ------------------------
+def _fractions(interval: tuple) -> tuple[Optional[F], bool, Optional[F], bool]:
+    lo, lo_in, hi, hi_in = interval
+    return (None if lo is None else F(lo)), lo_in, (None if hi is None else F(hi)), hi_in
 
 
 def band_interval(band: Any) -> tuple[Optional[F], bool, Optional[F], bool]:
-    lo, lo_in = _fbound(band.lower)
-    hi, hi_in = _fbound(band.upper)
-    return lo, lo_in, hi, hi_in
+    return _fractions(band.interval())
 
 
 def gap_interval(gap: Gap) -> tuple[Optional[F], bool, Optional[F], bool]:
     """The values of a gap: past the bound below it (the bound itself when that bound excludes it)."""
-    lo = None if gap.low is None else F(gap.low.value)
-    hi = None if gap.high is None else F(gap.high.value)
-    return lo, gap.low is not None and not gap.low.inclusive, hi, gap.high is not None and not gap.high.inclusive
-
-
-def _in(x: F, lo: Optional[F], lo_in: bool, hi: Optional[F], hi_in: bool) -> bool:
-    if lo is not None and (x < lo or (x == lo and not lo_in)):
-        return False
-    return not (hi is not None and (x > hi or (x == hi and not hi_in)))
+    return _fractions(gap.interval())
 
 
 def classify(scale: Scale, x: F) -> tuple[Optional[str], Optional[Gap]]:
     """The band a value gets (None: an error) and the gap it fell in, if any."""
-    if (scale.domain_low is not None and x < scale.domain_low) or (scale.domain_high is not None and x > scale.domain_high):
-        return None, None
-    if scale.step is not None and x % F(scale.step) != 0:
-        return None, None
-    for band in scale.bands:
-        if _in(x, *band_interval(band)):
-            return band.id, None
-    for gap in scale.gaps():
-        if _in(x, *gap_interval(gap)):
-            policy = scale.policy_for(gap)
-            if policy is None or policy.resolve == "error":
-                return None, gap
-            return (gap.below if policy.resolve == "lower" else gap.above), gap
-    return None, None
+    placed = scale.place(x)
+    return (None if placed.band is None else placed.band.id), placed.gap
 
 
 # -- the analysis ----------------------------------------------------------------------------------
@@ -613,46 +585,32 @@ class Analysis:
         return None
 
     def call(self, node: ast.Call, fn: str, path: tuple, source: str) -> Any:
+        """The values of a builtin's call, by the value rule the registry declares for it
+        (engine/language/functions.py); a scale's band() or points() also records the scale's use."""
         m = self.m
         args = node.args
-        if fn in ("points", "band") and len(args) == 2 and isinstance(args[0], ast.Name) and args[0].id in m.scales:
+        builtin = BUILTINS.get(fn)
+        rule = builtin.values if builtin is not None else functions.OPAQUE
+        if rule in (functions.POINTS, functions.BAND) and len(args) == 2 and isinstance(args[0], ast.Name) and args[0].id in m.scales:
             x = _num(self.expr(args[1], path, source))
             scale = m.scales[args[0].id]
             what = args[1].id if isinstance(args[1], ast.Name) else (ast.get_source_segment(source, args[1]) or "its argument")
             named = isinstance(args[1], ast.Name) and args[1].id in m.formulas
             formula = path[1] if path and path[0] == "formulas" else None
             self.uses.append(Use(scale.id, x, what, named, self.evaluations_of(formula) if formula else (), path, fn))
-            return _points(scale, x) if fn == "points" else None
+            return _points(scale, x) if rule == functions.POINTS else None
         values = [self.expr(a, path, source) for a in args]
-        if fn in ("count_true", "share_true") and len(values) == 1 and isinstance(values[0], ListRange) and values[0].boolean:
-            return _sum(values[0]) if fn == "count_true" else _mean(values[0])
-        if fn in ("sum", "mean", "count", "min", "max") and len(values) == 1 and isinstance(values[0], ListRange) and not values[0].boolean:
-            lst = values[0]
-            if fn in ("mean", "min", "max") and lst.kmin < 1:
-                what = ast.get_source_segment(source, args[0]) or "the list"
-                why = "has no min_items" if lst.name and m.inputs.get(lst.name) and m.inputs[lst.name].min_items is None else f"may have {lst.kmin} items"
-                self.issue(path, source, node, f"{fn}({what}): the list {why}, and {fn}() of an empty list is an error for the record; "
-                           f"require at least one item (min_items: 1) or say what the act does with none", "empty-list")
-            return {"sum": _sum, "mean": _mean, "count": _count, "min": _extreme, "max": _extreme}[fn](lst)
-        if fn in ("sum", "mean", "count", "min", "max") and len(values) == 1:
-            return Range()
-        if fn in ("min", "max") and values:
-            nums = [_num(v) for v in values]
-            out = nums[0]
-            for n in nums[1:]:
-                out = _minmax(out, n, fn)
-            return out
-        if fn == "abs" and len(values) == 1:
-            return _abs(_num(values[0]))
-        if fn == "round" and len(values) == 3:
-            places = values[1]
-            mode = args[2].value if isinstance(args[2], ast.Constant) else None
-            if isinstance(places, Range) and places.exact is not None and len(places.exact) == 1:
-                return _round(_num(values[0]), int(next(iter(places.exact))), mode)
-            return Range()
-        if fn in ("months_between", "days_between", "count_true"):
-            return Range(step=F(1))
-        return None
+        return VALUE_RULES[rule](self, node, fn, values, path, source)
+
+    def empty_list(self, node: ast.Call, fn: str, lst: ListRange, path: tuple, source: str) -> None:
+        """`fn` of a list that may be empty is an error for the record: say so, unless it has at least one item."""
+        if lst.kmin >= 1:
+            return
+        m = self.m
+        what = ast.get_source_segment(source, node.args[0]) or "the list"
+        why = "has no min_items" if lst.name and m.inputs.get(lst.name) and m.inputs[lst.name].min_items is None else f"may have {lst.kmin} items"
+        self.issue(path, source, node, f"{fn}({what}): the list {why}, and {fn}() of an empty list is an error for the record; "
+                   f"require at least one item (min_items: 1) or say what the act does with none", "empty-list")
 
 
 def _nonzero_guards(test: Optional[ast.AST]) -> set[str]:
@@ -989,6 +947,96 @@ def _points(scale: Scale, x: Range) -> Range:
         for v in x.inside(*gap_interval(gap), limit=1):
             add(gap.below if policy.resolve == "lower" else gap.above, x.solve(v))
     return Range.of(out)
+
+
+# -- the value rules of the builtins (engine/language/functions.py) -----------------------------------
+# Each takes (analysis, call, function name, the values of its arguments, path, source) and gives
+# the Range or ListRange of the call's values, or None for values it does not follow.
+def _numbers_list(values: list) -> Optional[ListRange]:
+    """The one argument, when it is a list of numbers."""
+    return values[0] if len(values) == 1 and isinstance(values[0], ListRange) and not values[0].boolean else None
+
+
+def _yes_no_list(values: list) -> Optional[ListRange]:
+    """The one argument, when it is a list of yes/no (counted as 1 and 0)."""
+    return values[0] if len(values) == 1 and isinstance(values[0], ListRange) and values[0].boolean else None
+
+
+def _of_list(follow: Callable[[ListRange], Range], may_be_empty: bool) -> Callable[..., Any]:
+    """The rule of a builtin on a list of numbers (sum, mean, count)."""
+    def rule(a: Analysis, node: ast.Call, fn: str, values: list, path: tuple, source: str) -> Any:
+        lst = _numbers_list(values)
+        if lst is not None:
+            if may_be_empty:
+                a.empty_list(node, fn, lst, path, source)
+            return follow(lst)
+        return Range() if len(values) == 1 else None
+    return rule
+
+
+def _extreme_rule(a: Analysis, node: ast.Call, fn: str, values: list, path: tuple, source: str) -> Any:
+    """min and max: of a list's items, or of the arguments."""
+    lst = _numbers_list(values)
+    if lst is not None:
+        a.empty_list(node, fn, lst, path, source)
+        return _extreme(lst)
+    if len(values) == 1:
+        return Range()
+    if not values:
+        return None
+    nums = [_num(v) for v in values]
+    out = nums[0]
+    for n in nums[1:]:
+        out = _minmax(out, n, fn)
+    return out
+
+
+def _count_yes_rule(a: Analysis, node: ast.Call, fn: str, values: list, path: tuple, source: str) -> Any:
+    lst = _yes_no_list(values)
+    return _sum(lst) if lst is not None else Range(step=F(1))
+
+
+def _share_yes_rule(a: Analysis, node: ast.Call, fn: str, values: list, path: tuple, source: str) -> Any:
+    lst = _yes_no_list(values)
+    return _mean(lst) if lst is not None else None
+
+
+def _abs_rule(a: Analysis, node: ast.Call, fn: str, values: list, path: tuple, source: str) -> Any:
+    return _abs(_num(values[0])) if len(values) == 1 else None
+
+
+def _round_rule(a: Analysis, node: ast.Call, fn: str, values: list, path: tuple, source: str) -> Any:
+    if len(values) != 3:
+        return None
+    places = values[1]
+    mode = node.args[2].value if isinstance(node.args[2], ast.Constant) else None
+    if isinstance(places, Range) and places.exact is not None and len(places.exact) == 1:
+        return _round(_num(values[0]), int(next(iter(places.exact))), mode)
+    return Range()
+
+
+def _whole_rule(a: Analysis, node: ast.Call, fn: str, values: list, path: tuple, source: str) -> Any:
+    return Range(step=F(1))
+
+
+def _not_followed(a: Analysis, node: ast.Call, fn: str, values: list, path: tuple, source: str) -> Any:
+    return None  # band()/points() without a scale named, yes/no, text, lists, maps, dates
+
+
+VALUE_RULES: dict[str, Callable[..., Any]] = {
+    functions.SUM: _of_list(_sum, may_be_empty=False),
+    functions.MEAN: _of_list(_mean, may_be_empty=True),
+    functions.COUNT: _of_list(_count, may_be_empty=False),
+    functions.EXTREME: _extreme_rule,
+    functions.COUNT_YES: _count_yes_rule,
+    functions.SHARE_YES: _share_yes_rule,
+    functions.ABS: _abs_rule,
+    functions.ROUND: _round_rule,
+    functions.WHOLE: _whole_rule,
+    functions.POINTS: _not_followed,
+    functions.BAND: _not_followed,
+    functions.OPAQUE: _not_followed,
+}
 
 
 # -- records for examples ----------------------------------------------------------------------------

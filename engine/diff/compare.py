@@ -28,13 +28,13 @@ Each difference has a category:
 from __future__ import annotations
 
 import ast
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Iterable, Optional
 
 from ..language.expressions import ExpressionError, compile_expression
+from ..language import values
 from ..language.values import number
 from ..methodology.model import KIND_OF_SECTION, Methodology, cites
 
@@ -675,22 +675,7 @@ def _part_words(path: tuple) -> str:
 
 def _words(value: Any) -> str:
     """A value as a reader of the act would write it."""
-    if value is None or value is _ABSENT:
-        return "none"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Decimal):
-        return number(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        if value and set(value) <= {"kk", "en"}:
-            kk, en = value.get("kk"), value.get("en")
-            return " / ".join(p for p in (f"«{kk}»" if kk else "", str(en) if en else "") if p)
-        return "{" + ", ".join(f"{k}: {_words(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_words(v) for v in value) + "]"
-    return str(value)
+    return values.text(None if value is _ABSENT else value, words=True)
 
 
 def _plain(value: Any) -> Any:

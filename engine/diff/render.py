@@ -16,7 +16,7 @@ from .compare import CATEGORIES, CITATION, RULE, WORDING, Comparison, Difference
 from .impact import Impact
 from ..language.values import dumps
 from ..methodology.model import cites
-from ..language.values import text as _text
+from ..language.values import text
 
 FORMATS = ("text", "markdown", "html", "json")
 
@@ -36,11 +36,9 @@ CATEGORY_TITLES = {
 KIND_COLOURS = {"added": "green", "removed": "red", "changed": "yellow", "renamed": "cyan", "citation": "blue", "wording": "magenta"}
 
 
-def value_text(value: Any) -> str:
-    """An output value as shown in the impact report (a list in brackets, so "a; b → b" cannot mislead)."""
-    if isinstance(value, list):
-        return "[" + ", ".join(_text(v) for v in value) + "]"
-    return _text(value)
+def _change(out: str, before: dict, after: dict) -> str:
+    """An output's value before and after, each list in brackets (so "a; b → b" cannot mislead)."""
+    return f"{out}: {text(before.get(out), brackets=True)} → {text(after.get(out), brackets=True)}"
 
 
 @dataclass
@@ -186,7 +184,7 @@ def _impact_text(imp: Impact, style: Callable[..., str]) -> list[str]:
         name = c.descriptive.get("name")
         lines.append(style(f"  {c.id}{' ' + str(name) if name else ''}", bold=True))
         for out in (o for o in c.changed if o != "errors"):
-            lines.append(f"    {out}: {value_text(c.before.get(out))} → {value_text(c.after.get(out))}")
+            lines.append(f"    {_change(out, c.before, c.after)}")
         if "errors" in c.changed or c.errors_before != c.errors_after:
             for e in c.errors_before:
                 lines.append(f"    error under A: {e}")
@@ -253,7 +251,7 @@ def render_markdown(report: Report) -> str:
         if imp.changes:
             out += ["", "| record | name | changes | rules behind it |", "|---|---|---|---|"]
             for ch in imp.changes:
-                changes = "; ".join(f"{o}: {value_text(ch.before.get(o))} → {value_text(ch.after.get(o))}" for o in ch.changed if o != "errors")
+                changes = "; ".join(_change(o, ch.before, ch.after) for o in ch.changed if o != "errors")
                 if "errors" in ch.changed:
                     changes = "; ".join(p for p in (changes, "errors: " + " / ".join(ch.errors_before or ["none"]) + " → " + " / ".join(ch.errors_after or ["none"])) if p)
                 rules = "; ".join(f"{d.section} {d.id}: {d.what}" for d in ch.rules) or "none found"
@@ -318,7 +316,7 @@ def render_html(report: Report) -> str:
         if imp.changes:
             out += ["<table>", "<tr><th>record</th><th>name</th><th>changes</th><th>rules behind it</th></tr>"]
             for ch in imp.changes:
-                changes = [f"{o}: {value_text(ch.before.get(o))} → {value_text(ch.after.get(o))}" for o in ch.changed if o != "errors"]
+                changes = [_change(o, ch.before, ch.after) for o in ch.changed if o != "errors"]
                 changes += [f"error under A: {e}" for e in ch.errors_before] + [f"error under B: {e}" for e in ch.errors_after] if "errors" in ch.changed else []
                 rules = [f"{d.section} {d.id}: {d.what}" for d in ch.rules] or ["none found"]
                 out.append(f"<tr><td><code>{_h(ch.id)}</code></td><td>{_h(ch.descriptive.get('name', ''))}</td>"

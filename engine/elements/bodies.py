@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Optional
+from typing import ClassVar, Optional
 
 from ..language.expressions import EvaluationError
+from ..language.functions import Operand
 
 
 @dataclass(frozen=True)
-class Body:
+class Body(Operand):
+    operand: ClassVar[str] = "body"
     id: str
     label: dict
     cite: tuple[str, ...]

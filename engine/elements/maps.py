@@ -8,9 +8,8 @@
 - A **constraint** on an input is a yes/no `require` checked after the record's inputs are read
   (and before anything else is computed), optionally once per item of a list; when it fails the
   record has an input error on that input, with the constraint's message and citation.
-- Functions: count_true(list), share_true(list) (the share of yes, exact: 3 of 4 is 0.75),
-  where(list, mask), where_not(list, mask), common(a, b), flatten(list of lists), keys(map),
-  values(map), get(map, key), get_all(map, keys).
+- The list and map builtins (count_true, share_true, where, where_not, common, flatten, keys,
+  values, get, get_all) are declared with every other in engine/language/functions.py.
 """
 from __future__ import annotations
 
@@ -21,22 +20,7 @@ from decimal import Decimal
 from typing import Any, Callable, Iterable, Optional
 
 from ..language.expressions import EvaluationError, Expression
-from ..language.values import text  # presentation of values, as in tables
-
-# function -> (argument types, result type), in the checker's terms (see checks.SIGNATURES)
-SIGNATURES: dict[str, tuple[tuple[str, ...], str]] = {
-    "count_true": (("list",), "number"),
-    "share_true": (("list",), "number"),
-    "where": (("list", "list"), "list"),
-    "where_not": (("list", "list"), "list"),
-    "common": (("list", "list"), "list"),
-    "keys": (("map",), "list"),
-    "values": (("map",), "list"),
-    "get": (("map", "any"), "any"),
-    "get_all": (("map", "list"), "list"),
-    "flatten": (("list",), "list"),
-}
-
+from ..language.values import quoted, text  # presentation of values, as in tables
 
 @dataclass(frozen=True)
 class ForEach:
@@ -132,7 +116,7 @@ def coerce_map(spec: Any, raw: Any, name: str, error: Callable[[str, str], Excep
     if isinstance(raw, str):
         raw = _parse_cell(raw, name, where, error)
     if not isinstance(raw, dict):
-        raise error(name, f"{name}: expected a mapping of key to value (e.g. a=1;2 | b=3), got {_show(raw)}{where}")
+        raise error(name, f"{name}: expected a mapping of key to value (e.g. a=1;2 | b=3), got {quoted(raw)}{where}")
     allowed = tuple(spec.keys)
     out: dict = {}
     for key, value in raw.items():
@@ -160,14 +144,14 @@ def _parse_cell(text: str, name: str, where: str, error: Callable[[str, str], Ex
         try:
             return json.loads(text, parse_float=Decimal)
         except ValueError:
-            raise error(name, f"{name}: expected a JSON object, got {_show(text)}{where}") from None
+            raise error(name, f"{name}: expected a JSON object, got {quoted(text)}{where}") from None
     out: dict = {}
     for part in text.split("|"):
         if not part.strip():
             continue
         key, sep, value = part.partition("=")
         if not sep:
-            raise error(name, f"{name}: expected key=value entries separated by '|', got {_show(part.strip())}{where}")
+            raise error(name, f"{name}: expected key=value entries separated by '|', got {quoted(part.strip())}{where}")
         if key.strip() in out:
             raise error(name, f"{name}: key '{key.strip()}' given twice{where}")
         out[key.strip()] = value.strip()
@@ -185,12 +169,12 @@ def map_json_schema(spec: Any) -> dict:
 def run_for_each(interpreter: Any, each: ForEach, expr: Expression, names: dict) -> dict:
     items = interpreter.run(each.source, names)
     if not isinstance(items, list):
-        raise EvaluationError(f"for_each needs a list to go through, got {_show(items)}")
+        raise EvaluationError(f"for_each needs a list to go through, got {quoted(items)}")
     out: dict = {}
     scope = dict(names)
     for item in items:
         if not isinstance(item, (str, Decimal)) or isinstance(item, bool):
-            raise EvaluationError(f"for_each: a key must be text or a number, got {_show(item)}")
+            raise EvaluationError(f"for_each: a key must be text or a number, got {quoted(item)}")
         key = str(item)
         if key in out:
             raise EvaluationError(f"for_each: '{key}' occurs twice in the list")
@@ -207,7 +191,7 @@ def constraint_failures(interpreter: Any, k: Constraint, names: dict) -> list[st
         return [] if interpreter.run(k.require, names) else [_render(interpreter, k.message, names)]
     items = interpreter.run(k.each.source, names)
     if not isinstance(items, list):
-        raise EvaluationError(f"for_each needs a list to go through, got {_show(items)}")
+        raise EvaluationError(f"for_each needs a list to go through, got {quoted(items)}")
     failed = []
     scope = dict(names)
     for item in items:
@@ -221,102 +205,6 @@ def constraint_failures(interpreter: Any, k: Constraint, names: dict) -> list[st
 
 def _render(interpreter: Any, message: tuple, scope: dict) -> str:
     return "".join(text(interpreter.run(p, scope)) if isinstance(p, Expression) else p for p in message)
-
-
-# -- functions -----------------------------------------------------------------------------------
-def _list(v: Any, fn: str) -> list:
-    if not isinstance(v, list):
-        raise EvaluationError(f"{fn}() needs a list, got {_show(v)}")
-    return v
-
-
-def _mask(values: Any, mask: Any, fn: str) -> tuple[list, list]:
-    values, mask = _list(values, fn), _list(mask, fn)
-    if len(values) != len(mask):
-        raise EvaluationError(f"{fn}(): the list has {len(values)} items but the yes/no list {len(mask)}")
-    if any(not isinstance(b, bool) for b in mask):
-        raise EvaluationError(f"{fn}() needs a list of yes/no values as its second argument")
-    return values, mask
-
-
-def _count_true(values: Any) -> Decimal:
-    values = _list(values, "count_true")
-    if any(not isinstance(b, bool) for b in values):
-        raise EvaluationError("count_true() needs a list of yes/no values")
-    return Decimal(sum(1 for b in values if b))
-
-
-def _share_true(values: Any) -> Decimal:
-    """The share of yes in a list of yes/no: count_true / count, divided in decimal (28 digits), so
-    equal fractions give equal values (2/3 = 4/6) and a share is never rounded onto a threshold."""
-    values = _list(values, "share_true")
-    if not values:
-        raise EvaluationError("share_true() of an empty list")
-    return _count_true(values) / Decimal(len(values))
-
-
-def _where(values: Any, mask: Any) -> list:
-    values, mask = _mask(values, mask, "where")
-    return [v for v, b in zip(values, mask) if b]
-
-
-def _where_not(values: Any, mask: Any) -> list:
-    values, mask = _mask(values, mask, "where_not")
-    return [v for v, b in zip(values, mask) if not b]
-
-
-def _common(a: Any, b: Any) -> list:
-    a, b = _list(a, "common"), _list(b, "common")
-    return [x for x in a if x in b]
-
-
-def _map(v: Any, fn: str) -> dict:
-    if not isinstance(v, dict):
-        raise EvaluationError(f"{fn}() needs a map, got {_show(v)}")
-    return v
-
-
-def _keys(m: Any) -> list:
-    return list(_map(m, "keys"))
-
-
-def _values(m: Any) -> list:
-    return list(_map(m, "values").values())
-
-
-def _get(m: Any, key: Any) -> Any:
-    m = _map(m, "get")
-    k = str(key) if isinstance(key, (str, Decimal)) and not isinstance(key, bool) else key
-    if k not in m:
-        raise EvaluationError(f"get(): no entry '{key}' (entries: {', '.join(map(str, m)) or 'none'})")
-    return m[k]
-
-
-def _get_all(m: Any, keys: Any) -> list:
-    """The values of a map for each key of a list, in the list's order (an error when a key is absent)."""
-    m = _map(m, "get_all")
-    out = []
-    for key in _list(keys, "get_all"):
-        k = str(key) if isinstance(key, (str, Decimal)) and not isinstance(key, bool) else key
-        if k not in m:
-            raise EvaluationError(f"get_all(): no entry '{key}' (entries: {', '.join(map(str, m)) or 'none'})")
-        out.append(m[k])
-    return out
-
-
-def _flatten(values: Any) -> list:
-    """The items of a list of lists, one list after another: [[1, 2], [3]] -> [1, 2, 3]."""
-    out: list = []
-    for v in _list(values, "flatten"):
-        if not isinstance(v, list):
-            raise EvaluationError(f"flatten() needs a list of lists, got an item {_show(v)}")
-        out.extend(v)
-    return out
-
-
-def functions() -> dict[str, Callable]:
-    return {"count_true": _count_true, "share_true": _share_true, "where": _where, "where_not": _where_not, "common": _common,
-            "keys": _keys, "values": _values, "get": _get, "get_all": _get_all, "flatten": _flatten}
 
 
 # -- checking ----------------------------------------------------------------------------------
@@ -348,11 +236,6 @@ def check_constraints(checker: Any) -> None:
                 missing = sorted(n for n in k.names if n in m.inputs and n not in e.inputs)
                 for n in missing:
                     checker.error(("evaluations", ename, "inputs"), f"evaluation '{ename}' lists input '{inp}', whose constraint reads input '{n}', which it does not list", "input-not-listed")
-
-
-def _show(raw: Any) -> str:
-    text = repr(raw) if isinstance(raw, str) else str(raw)
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def rely_all(rely: Callable[[Iterable[str]], None], constraints: Iterable[Constraint]) -> None:

@@ -1,25 +1,36 @@
-"""Scales: ordered bands with bounds exactly as the act writes them, and declared gap policies."""
+"""Scales: ordered bands with bounds exactly as the act writes them, and declared gap policies.
+
+The rule that places a value on a scale (`Scale.place`) is written once and holds for any exact
+number: the evaluation places Decimals (`Scale.classify`), the value analysis Fractions
+(engine/analysis/ranges.py). Bounds compare with either, since Decimal and Fraction compare exactly.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Optional
+from typing import Any, ClassVar, Optional
 
+from ..language import watch
 from ..language.expressions import EvaluationError
+from ..language.functions import Operand
 
 Label = dict  # {"kk": ..., "en": ...}
+# (lower, lower included, upper, upper included); a None end is open
+Interval = tuple[Optional[Decimal], bool, Optional[Decimal], bool]
+
+
+def within(x: Any, interval: Interval) -> bool:
+    """Whether the number x (a Decimal or a Fraction) lies in the interval."""
+    lo, lo_in, hi, hi_in = interval
+    if lo is not None and (x < lo or (x == lo and not lo_in)):
+        return False
+    return not (hi is not None and (x > hi or (x == hi and not hi_in)))
 
 
 @dataclass(frozen=True)
 class Bound:
     value: Decimal
     inclusive: bool
-
-    def admits_below(self, x: Decimal) -> bool:  # as an upper bound
-        return x < self.value or (self.inclusive and x == self.value)
-
-    def admits_above(self, x: Decimal) -> bool:  # as a lower bound
-        return x > self.value or (self.inclusive and x == self.value)
 
     def words(self, upper: bool) -> str:
         if upper:
@@ -37,8 +48,14 @@ class Band:
     interpretations: tuple[str, ...] = ()
     cite: tuple[str, ...] = ()
 
-    def contains(self, x: Decimal) -> bool:
-        return (self.lower is None or self.lower.admits_above(x)) and (self.upper is None or self.upper.admits_below(x))
+    def interval(self) -> Interval:
+        """The values of the band: between its bounds, each included as the act says."""
+        lo, hi = self.lower, self.upper
+        return (None if lo is None else lo.value, True if lo is None else lo.inclusive,
+                None if hi is None else hi.value, True if hi is None else hi.inclusive)
+
+    def contains(self, x: Any) -> bool:
+        return within(x, self.interval())
 
     def describe(self) -> str:
         if self.lower and self.upper and self.lower.value == self.upper.value:
@@ -56,10 +73,14 @@ class Gap:
     low: Optional[Bound]  # the gap's lower edge: the bound of `below` (exclusive side)
     high: Optional[Bound]
 
-    def contains(self, x: Decimal) -> bool:
-        after_low = self.low is None or (x > self.low.value or (not self.low.inclusive and x == self.low.value))
-        before_high = self.high is None or (x < self.high.value or (not self.high.inclusive and x == self.high.value))
-        return after_low and before_high
+    def interval(self) -> Interval:
+        """The values of the gap: past the bound below it (the bound itself when that bound excludes it)."""
+        lo, hi = self.low, self.high
+        return (None if lo is None else lo.value, lo is not None and not lo.inclusive,
+                None if hi is None else hi.value, hi is not None and not hi.inclusive)
+
+    def contains(self, x: Any) -> bool:
+        return within(x, self.interval())
 
     def describe(self) -> str:
         lo = "" if self.low is None else f"{'above' if self.low.inclusive else 'from'} {self.low.value}"
@@ -75,8 +96,19 @@ class GapPolicy:
     interpretation: Optional[str]
 
 
+@dataclass(frozen=True)
+class Placement:
+    """Where a scale's rule puts a value: a band, directly or through a gap and its policy, or none."""
+
+    band: Optional[Band]  # None: the value gets no band
+    gap: Optional[Gap] = None  # the gap the value fell in, if it fell in one
+    policy: Optional[GapPolicy] = None  # that gap's policy, if one is declared
+    outside: Optional[str] = None  # "domain" | "step": not a value the scale is meant for
+
+
 @dataclass
-class Scale:
+class Scale(Operand):
+    operand: ClassVar[str] = "scale"
     id: str
     label: Label
     cite: tuple[str, ...]
@@ -162,25 +194,40 @@ class Scale:
     def policy_for(self, gap: Gap) -> Optional[GapPolicy]:
         return next((p for p in self.policies if p.between == (gap.below, gap.above)), None)
 
-    def classify(self, x: Decimal) -> tuple[Band, Optional[GapPolicy]]:
-        """The band of `x`, and the gap policy that placed it there if it fell between bands."""
+    def place(self, x: Any) -> Placement:
+        """The scale's rule, for any exact number x (a Decimal or a Fraction): outside the domain or
+        off its step no band; else the band that contains x; else, in a gap, the band its policy
+        chooses (none without a policy, or when it says error or chooses a side with no band)."""
         if (self.domain_low is not None and x < self.domain_low) or (self.domain_high is not None and x > self.domain_high):
-            raise EvaluationError(f"{x} is outside the values scale '{self.id}' is meant for ({self._domain_words()}) [{', '.join(self.cite)}]")
-        if self.step is not None and x % self.step != 0:
-            raise EvaluationError(f"{x} is outside the values scale '{self.id}' is meant for (multiples of {self.step}) [{', '.join(self.cite)}]")
+            return Placement(None, outside="domain")
+        if self.step is not None and x % type(x)(self.step) != 0:  # the step as x's own kind of number
+            return Placement(None, outside="step")
         for band in self.bands:
             if band.contains(x):
-                return band, None
+                return Placement(band)
         for gap in self.gaps():
             if gap.contains(x):
                 policy = self.policy_for(gap)
-                if policy is None or policy.resolve == "error":
-                    raise EvaluationError(self._gap_message(x, gap, policy))
-                chosen = gap.below if policy.resolve == "lower" else gap.above
-                if chosen is None:
-                    raise EvaluationError(self._gap_message(x, gap, policy))
-                return self.band(chosen), policy
-        raise EvaluationError(f"{x} falls in no band of scale '{self.id}' [{', '.join(self.cite)}]")
+                chosen = None if policy is None or policy.resolve == "error" else (gap.below if policy.resolve == "lower" else gap.above)
+                return Placement(None if chosen is None else self.band(chosen), gap, policy)
+        return Placement(None)
+
+    def classify(self, x: Decimal) -> tuple[Band, Optional[GapPolicy]]:
+        """The band of `x`, and the gap policy that placed it there if it fell between bands."""
+        p = self.place(x)
+        if p.outside == "domain":
+            raise EvaluationError(f"{x} is outside the values scale '{self.id}' is meant for ({self._domain_words()}) [{', '.join(self.cite)}]")
+        if p.outside == "step":
+            raise EvaluationError(f"{x} is outside the values scale '{self.id}' is meant for (multiples of {self.step}) [{', '.join(self.cite)}]")
+        if p.gap is not None and p.band is None:
+            raise EvaluationError(self._gap_message(x, p.gap, p.policy))
+        if p.band is None:
+            raise EvaluationError(f"{x} falls in no band of scale '{self.id}' [{', '.join(self.cite)}]")
+        if p.gap is None:
+            watch.seen("band", self, p.band)
+            return p.band, None
+        watch.seen("gap", self, p.gap)  # a value a gap policy placed covers the policy, not the band
+        return p.band, p.policy
 
     def _gap_message(self, x: Decimal, gap: Gap, policy: Optional[GapPolicy]) -> str:
         sides = []

@@ -2,7 +2,8 @@
 
 A table has declared, typed columns and rows; every row has an `id`, a `label` (the act's Kazakh
 words and an English gloss), a `cite` and optionally `interpretations`. Expressions read tables
-only through the functions below, always naming the table as the first argument:
+only through the table builtins (engine/language/elementfns.py), always naming the table as the
+first argument:
 
     row_ids(table)                  ids of every row, in order
     rows(table, column, value)      ids of the rows whose column equals value (contains it, for a list column)
@@ -11,33 +12,25 @@ only through the functions below, always naming the table as the first argument:
     lookup(table, id, column)       the column's value in that row ('kk' / 'en': the row's label)
     lookup_all(table, ids, column)  the same for each id of a list
 
-A result relies on the interpretations of the table and of every row a function matched. Columns
-are named by string literals, so the checker can verify every column (and every literal row id)
-an expression names.
+They read a table through its methods below (`row`, `value`, `matches`). A result relies on the
+interpretations of the table and of every row a function matched. Columns are named by string
+literals, so the checker can verify every column (and every literal row id) an expression names.
 """
 from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, ClassVar, Iterable, Optional
 
 from ..language.expressions import EvaluationError, Expression
+from ..language.functions import BUILTINS, Operand
 
 COLUMN_TYPES = ("integer", "decimal", "boolean", "string", "list", "label")
 ROW_KEYS = ("id", "cite", "label", "interpretations")  # a row's own keys; the others are column values
 LABEL_COLUMNS = ("kk", "en")  # pseudo-columns of lookup(): the row's label
 RESERVED_COLUMNS = ROW_KEYS + LABEL_COLUMNS
 
-# function -> (argument types, result type), in the checker's terms (see checks.SIGNATURES)
-SIGNATURES: dict[str, tuple[tuple[str, ...], str]] = {
-    "row_ids": (("table",), "list"),
-    "rows": (("table", "string", "any", "string", "any"), "list"),
-    "rows_in": (("table", "string", "list"), "list"),
-    "lookup": (("table", "any", "string"), "any"),
-    "lookup_all": (("table", "list", "string"), "list"),
-}
-ARITIES = {"rows": (3, 5)}  # rows() takes one or two (column, value) conditions
 _COLUMN_ARG = {"rows": 1, "rows_in": 1, "lookup": 2, "lookup_all": 2}  # which argument names a column
 
 
@@ -60,7 +53,8 @@ class Row:
 
 
 @dataclass
-class Table:
+class Table(Operand):
+    operand: ClassVar[str] = "table"
     id: str
     label: dict
     cite: tuple[str, ...]
@@ -139,57 +133,6 @@ def _value(v: Any, column: Optional[Column]) -> Any:
     return str(v)
 
 
-# -- evaluating --------------------------------------------------------------------------------
-def table_functions(rely: Callable[[Iterable[str]], None]) -> dict[str, Callable]:
-    """The table functions of one evaluator; `rely` records the interpretations of what they read."""
-
-    def used(table: Table, rows: Iterable[Row]) -> None:
-        rely(table.interpretations)
-        for row in rows:
-            rely(row.interpretations)
-
-    def row_ids(table: Any) -> list:
-        t = _table(table, "row_ids")
-        used(t, t.rows)
-        return [r.id for r in t.rows]
-
-    def rows(table: Any, column: Any, value: Any, column2: Any = None, value2: Any = None) -> list:
-        t = _table(table, "rows")
-        hit = [r for r in t.rows if t.matches(r, column, value) and (column2 is None or t.matches(r, column2, value2))]
-        used(t, hit)
-        return [r.id for r in hit]
-
-    def rows_in(table: Any, column: Any, values: Any) -> list:
-        t = _table(table, "rows_in")
-        if not isinstance(values, list):
-            raise EvaluationError(f"rows_in() needs a list of values, got {values!r}")
-        hit = [r for r in t.rows if t.value(r, column) in values]
-        used(t, hit)
-        return [r.id for r in hit]
-
-    def lookup(table: Any, key: Any, column: Any) -> Any:
-        t = _table(table, "lookup")
-        row = t.row(key)
-        used(t, (row,))
-        return t.value(row, column)
-
-    def lookup_all(table: Any, keys: Any, column: Any) -> list:
-        t = _table(table, "lookup_all")
-        if not isinstance(keys, list):
-            raise EvaluationError(f"lookup_all() needs a list of row ids, got {keys!r}")
-        hit = [t.row(k) for k in keys]
-        used(t, hit)
-        return [t.value(r, column) for r in hit]
-
-    return {"row_ids": row_ids, "rows": rows, "rows_in": rows_in, "lookup": lookup, "lookup_all": lookup_all}
-
-
-def _table(value: Any, fn: str) -> Table:
-    if not isinstance(value, Table):
-        raise EvaluationError(f"{fn}() needs a table as its first argument")
-    return value
-
-
 # -- checking ----------------------------------------------------------------------------------
 def check_tables(m: Any, error: Callable[..., None]) -> None:
     """Columns, rows and references of every table. `error(path, message, code, severity="error", key=False)`."""
@@ -263,7 +206,7 @@ def check_calls(checker: Any, path: tuple, expr: Expression) -> None:
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _COLUMN_ARG):
             continue
         fname, args = node.func.id, node.args
-        if len(args) not in ARITIES.get(fname, (len(SIGNATURES[fname][0]),)) or not (isinstance(args[0], ast.Name) and args[0].id in m.tables):
+        if not BUILTINS[fname].takes(len(args)) or not (isinstance(args[0], ast.Name) and args[0].id in m.tables):
             continue  # arity and the table argument are reported by the type checker
         t = m.tables[args[0].id]
         conditions = [(args[i], args[i + 1]) for i in range(1, len(args), 2)] if fname == "rows" else [(args[_COLUMN_ARG[fname]], None)]

@@ -8,26 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
+from decimal import Decimal
 from typing import Any, Callable, Iterable, Iterator, Mapping, Optional
 
-from ..elements.bodies import Body
-from ..calendar.workdays import WorkCalendar, default_calendar, months_between
+from ..calendar.workdays import WorkCalendar, default_calendar
+from ..language import functions
 from ..language.expressions import EvaluationError, Interpreter
 from ..elements.inputs import InputError
 from ..methodology.model import Methodology
 from ..elements.scales import Scale
 from ..elements import maps
-from ..elements.tables import row_inputs, table_functions
+from ..elements.tables import row_inputs
 from . import admission
-from ..language.datefns import FUNCTIONS as DATE_FUNCTIONS
 from ..methodology import dependencies
 from ..methodology.extensions import refuses
 from .refusals import eligibility_refusal
 from .results import RecordError, Result, Step, UnknownEvaluation
 
 DESCRIPTIVE_FIELDS = ("name", "position", "unit", "period", "note")  # carried through, never computed on
-ROUNDING = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN, "up": ROUND_UP}
 
 
 class Evaluator:
@@ -336,108 +334,5 @@ class Evaluator:
         result.steps.append(Step(name, kind, value, rule, cite, label, uses, interps + extra_interpretations))
 
     def _functions(self) -> dict[str, Callable]:
-        return {
-            "sum": _sum, "mean": _mean, "count": _count, "min": _min, "max": _max, "abs": _abs, "round": _round,
-            "all": _all, "any": _any, "months_between": _months_between, "days_between": _days_between,
-            "band": self._fn_band, "points": self._fn_points, "quorate": _quorate, "vote": _vote,
-            **table_functions(self._rely), **maps.functions(), **DATE_FUNCTIONS,
-        }
-
-    def _fn_band(self, scale: Any, x: Any) -> str:
-        return self._classify(_need(scale, Scale, "band"), x).id
-
-    def _fn_points(self, scale: Any, x: Any) -> Decimal:
-        band = self._classify(_need(scale, Scale, "points"), x)
-        if band.points is None:
-            raise EvaluationError(f"band '{band.id}' of scale '{scale.id}' has no points")
-        return band.points
-
-
-def _need(value: Any, kind: type, fn: str) -> Any:
-    if not isinstance(value, kind):
-        raise EvaluationError(f"{fn}() needs a {kind.__name__.lower()} as its first argument")
-    return value
-
-
-def _numbers(values: Any, fn: str) -> list[Decimal]:
-    if not isinstance(values, list):
-        raise EvaluationError(f"{fn}() needs a list, got {values!r}")
-    for v in values:
-        if not isinstance(v, Decimal):
-            raise EvaluationError(f"{fn}() needs numbers, got {v!r}")
-    return values
-
-
-def _sum(values: Any) -> Decimal:
-    return sum(_numbers(values, "sum"), Decimal(0))
-
-
-def _mean(values: Any) -> Decimal:
-    values = _numbers(values, "mean")
-    if not values:
-        raise EvaluationError("mean() of an empty list")
-    return sum(values, Decimal(0)) / Decimal(len(values))
-
-
-def _count(values: Any) -> Decimal:
-    if not isinstance(values, list):
-        raise EvaluationError(f"count() needs a list, got {values!r}")
-    return Decimal(len(values))
-
-
-def _min(*args: Any) -> Any:
-    values = _numbers(args[0], "min") if len(args) == 1 else list(args)
-    if not values:
-        raise EvaluationError("min() of an empty list")
-    return min(values)
-
-
-def _max(*args: Any) -> Any:
-    values = _numbers(args[0], "max") if len(args) == 1 else list(args)
-    if not values:
-        raise EvaluationError("max() of an empty list")
-    return max(values)
-
-
-def _abs(x: Any) -> Decimal:
-    if not isinstance(x, Decimal):
-        raise EvaluationError(f"abs() needs a number, got {x!r}")
-    return abs(x)
-
-
-def _round(x: Any, places: Any, mode: Any) -> Decimal:
-    if not isinstance(x, Decimal) or not isinstance(places, Decimal) or mode not in ROUNDING:
-        raise EvaluationError(f"round() needs (number, places, mode) with mode one of {', '.join(ROUNDING)}")
-    return x.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUNDING[mode])
-
-
-def _all(values: Any) -> bool:
-    if not isinstance(values, list):
-        raise EvaluationError("all() needs a list")
-    return all(values)
-
-
-def _any(values: Any) -> bool:
-    if not isinstance(values, list):
-        raise EvaluationError("any() needs a list")
-    return any(values)
-
-
-def _months_between(a: Any, b: Any) -> Decimal:
-    if not isinstance(a, dt.date) or not isinstance(b, dt.date):
-        raise EvaluationError("months_between() needs two dates")
-    return Decimal(months_between(a, b))
-
-
-def _days_between(a: Any, b: Any) -> Decimal:
-    if not isinstance(a, dt.date) or not isinstance(b, dt.date):
-        raise EvaluationError("days_between() needs two dates")
-    return Decimal((b - a).days)
-
-
-def _quorate(body: Any, members: Any, present: Any) -> bool:
-    return _need(body, Body, "quorate").quorate(int(members), int(present))
-
-
-def _vote(body: Any, votes_for: Any, votes_against: Any, chair_for: Any) -> str:
-    return _need(body, Body, "vote").vote(int(votes_for), int(votes_against), chair_for)
+        """The builtins (engine/language/functions.py); those reading the act's elements rely and classify through this evaluator."""
+        return functions.bind(functions.Context(rely=self._rely, classify=self._classify))

@@ -7,33 +7,19 @@ on its own; an eligibility refusal adds the rule's `condition` and the `values` 
 """
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
 from typing import Any
 
-from ..language.values import number
+from ..language.values import text
 
 
 def eligibility_refusal(m: Any, rid: str, names: dict) -> dict:
     rule = m.rules[rid]
     element = m.element("eligibility", rid)
     values = {n: names.get(n) for n in sorted(rule.require.names) if n not in m.scales and n not in m.bodies}
-    shown = ", ".join(f"{k} = {_text(v)}" for k, v in values.items())
+    shown = ", ".join(f"{k} = {text(v)}" for k, v in values.items())
     return {
         "rule": rid, "kind": "eligibility", "cite": list(element.cite), "label": element.label,
         "condition": rule.require.source, "values": values,
         "message": f"{', '.join(element.cite)}: {element.label.get('en', rid)}: not met "
                    f"(requires {rule.require.source}; {shown or 'no values'})",
     }
-
-
-def _text(v: Any) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, Decimal):
-        return number(v)
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    return str(v)

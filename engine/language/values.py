@@ -1,5 +1,5 @@
-"""Values as text: a value for people (`text`) and a JSON writer that prints Decimals exactly as
-numbers (2.6, never 2.5999999999999996).
+"""Values as text: a value for people (`text`), a raw value in a message (`quoted`), and a JSON
+writer that prints Decimals exactly as numbers (2.6, never 2.5999999999999996).
 
 Decimals are swapped for marked strings, the C encoder of the standard library does the rest,
 and the marks are then replaced by the numbers' exact text.
@@ -43,7 +43,22 @@ def dumps(value: Any, indent: int | None = 2) -> str:
     return _MARKED.sub(r"\1", text)
 
 
-def text(value: Any) -> str:
+def text(value: Any, *, brackets: bool = False, words: bool = False) -> str:
+    """A value for people, the one way the engine writes a value as text.
+
+    Plainly (a result's values, messages): — for none, true / false, 3.15, 2024-01-31, a list as
+    `a; b` (an entry with an id by its id), a refusal or a tie by its message, a map (a for_each
+    formula, a map input) as `key: value | key: value`.
+
+    - `brackets`: a list in brackets, `[a, b]`, its items written plainly, so that `a; b → b`
+      cannot mislead (the values of a diff's impact report, the example records of the analysis).
+    - `words`: as a reader of the act writes the act's own data (the changes of a diff): none,
+      yes / no, a label as «kk» / en, lists as `[a, b]` and maps as `{key: value}`, nested alike.
+    """
+    if words:
+        return _words(value)
+    if isinstance(value, list) and brackets:
+        return "[" + ", ".join(text(v) for v in value) + "]"
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -59,3 +74,29 @@ def text(value: Any) -> str:
     if isinstance(value, dict):  # a map (a for_each formula, a map input): key: value | key: value
         return " | ".join(f"{k}: {text(v)}" for k, v in value.items())
     return str(value)
+
+
+def _words(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        return number(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        if value and set(value) <= {"kk", "en"}:  # a label
+            kk, en = value.get("kk"), value.get("en")
+            return " / ".join(p for p in (f"«{kk}»" if kk else "", str(en) if en else "") if p)
+        return "{" + ", ".join(f"{k}: {_words(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_words(v) for v in value) + "]"
+    return str(value)
+
+
+def quoted(raw: Any, limit: int = 40) -> str:
+    """A raw value quoted in a message about it: text in quotes, anything else as Python prints it,
+    cut to `limit` characters."""
+    shown = repr(raw) if isinstance(raw, str) else str(raw)
+    return shown if len(shown) <= limit else shown[:limit - 3] + "..."

@@ -11,7 +11,6 @@ from typing import Any
 from ..elements import applications
 from ..elements import cohorts as cohort
 from ..elements import windows
-from ..language.datefns import SIGNATURES as DATE_SIGNATURES
 
 # section -> (element kind, compile function)
 SECTIONS: dict[str, tuple[str, Any]] = {
@@ -20,7 +19,6 @@ SECTIONS: dict[str, tuple[str, Any]] = {
     "windows": ("window", windows.compile_window),
 }
 CHECKS = (cohort.check, applications.check, windows.check)
-SIGNATURES = dict(DATE_SIGNATURES)
 
 
 def extension_roots(m: Any, spec: Any) -> list[str]:

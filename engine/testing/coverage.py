@@ -4,8 +4,8 @@ The cases are run with explanations on (every value keeps its step), and each re
 what it went through, without touching the engine: the rating's band, the band of every value
 classified by `points()`/`band()` (the value is re-classified on the scale), the gap policies that
 placed a value between bands, the table rows looked up or selected (`lookup`, `lookup_all`, `rows`,
-`rows_in`; `run_files` watches them while each case runs, and every value a scale classifies, also inside a
-`for_each` formula) or chosen by an enum input, the consequences that applied, each
+`rows_in`; `run_files` watches them while each case runs, engine/language/watch.py, and every value a
+scale classifies, also inside a `for_each` formula) or chosen by an enum input, the consequences that applied, each
 eligibility rule both holding and failing, the deadlines computed, the interpretations reported,
 and the inputs that got an input error. Only cases that expect something count: a generated case
 whose `expect` is still empty checks nothing.
@@ -17,13 +17,13 @@ are listed apart and not counted.
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Iterable, Iterator
 
 from ..analysis.ranges import Analysis, band_interval, classify, gap_interval
+from ..language import watch
 from ..methodology.model import Methodology
 
 CATEGORIES = ("bands", "gap policies", "table rows", "consequences", "eligibility rules", "deadlines", "interpretations", "input errors")
@@ -225,63 +225,18 @@ def _reportable_interpretations(data: dict, unreachable: set[tuple[str, int]]) -
     return found
 
 
-_SINK: list[set] = []  # where the watched table functions write: the rows of the case being run
-
-
-@contextmanager
-def _watching_tables():
-    """While the block runs, evaluators built in it report the table rows their expressions look up
-    (`lookup`, `lookup_all`) or select (`rows`, `rows_in`) into `_SINK[-1]`: the table functions the
-    engine gives an evaluator (engine.evaluate.table_functions) are wrapped, and restored afterwards."""
-    try:
-        from ..evaluation import evaluator as evaluate
-        original = evaluate.table_functions
-    except (ImportError, AttributeError):  # pragma: no cover - an engine without tables
-        yield
-        return
-
-    def watched(rely: Any) -> dict:
-        functions = dict(original(rely))
-
-        def wrap(name: str, fn: Any) -> Any:
-            def inner(table: Any, *args: Any) -> Any:
-                result = fn(table, *args)
-                if name in ("rows", "rows_in"):
-                    ids = result
-                elif name == "lookup":
-                    ids = [args[0]]
-                elif name == "lookup_all":
-                    ids = args[0]
-                else:
-                    ids = ()  # row_ids(): listing the rows reads none of them
-                if _SINK:
-                    _SINK[-1].update((table.id, str(i)) for i in ids)
-                return result
-            return inner
-
-        return {name: wrap(name, fn) for name, fn in functions.items()}
-
-    from ..elements.scales import Scale
-    classify = Scale.classify
-
-    def watched_classify(scale: Any, x: Any) -> Any:
-        """Every value a scale classifies (a rating, or band()/points() anywhere, for_each formulas too)."""
-        band, policy = classify(scale, x)
-        if _SINK:
-            if policy is None:  # a value a gap policy placed covers the policy, not the band
-                _SINK[-1].add(("band", scale.id, band.id))
-            else:
-                gap = next((g for g in scale.gaps() if (g.below, g.above) == policy.between), None)
-                _SINK[-1].add(("gap", scale.id, _gap_key(scale.id, gap)))
-        return band, policy
-
-    evaluate.table_functions = watched
-    Scale.classify = watched_classify
-    try:
-        yield
-    finally:
-        evaluate.table_functions = original
-        Scale.classify = classify
+def _reads(rows: set) -> Any:
+    """A watcher (engine/language/watch.py) that keeps what a case's evaluations read in `rows`:
+    (table, row) of every table row looked up or selected, ("band", scale, band) of every value a
+    scale placed in a band, ("gap", scale, gap key) of every value a gap policy placed."""
+    def seen(kind: str, element: Any, part: Any) -> None:
+        if kind == "row":
+            rows.add((element.id, str(part.id)))
+        elif kind == "band":
+            rows.add(("band", element.id, part.id))
+        elif kind == "gap":
+            rows.add(("gap", element.id, _gap_key(element.id, part)))
+    return seen
 
 
 def run_files(paths: list, registry: Any) -> Iterator[tuple[Any, list, list]]:
@@ -289,20 +244,16 @@ def run_files(paths: list, registry: Any) -> Iterator[tuple[Any, list, list]]:
     from .cases import load_cases, run_case
 
     evaluators: dict = {}
-    with _watching_tables():
-        for path in paths:
-            cases, findings = load_cases(path)
-            outcomes = []
-            for case in cases:
-                rows: set = set()
-                _SINK.append(rows)
-                try:
-                    outcome = run_case(case, registry, evaluators, explain=True)
-                finally:
-                    _SINK.pop()
-                outcome.table_rows = rows
-                outcomes.append(outcome)
-            yield path, findings, outcomes
+    for path in paths:
+        cases, findings = load_cases(path)
+        outcomes = []
+        for case in cases:
+            rows: set = set()
+            with watch.watching(_reads(rows)):
+                outcome = run_case(case, registry, evaluators, explain=True)
+            outcome.table_rows = rows
+            outcomes.append(outcome)
+        yield path, findings, outcomes
 
 
 def measure(methodologies: dict[str, Methodology], outcomes: Iterable[Any]) -> dict[str, Coverage]:

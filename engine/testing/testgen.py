@@ -22,6 +22,7 @@ from fractions import Fraction as F
 from typing import Any, Optional
 
 from ..analysis.ranges import Analysis, Examples, Use, band_interval, classify, filler, gap_interval, show, to_decimal
+from ..language.values import number
 from ..methodology.model import Methodology
 
 
@@ -193,6 +194,7 @@ def _str(text: str) -> str:
 
 
 def _flow(value: Any) -> str:
+    """A value in YAML flow style, for a case's input (YAML to be read back, not text for people)."""
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)):
@@ -202,8 +204,7 @@ def _flow(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, Decimal):
-        text = format(value, "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
+        return number(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value) if not isinstance(value, float) or math.isfinite(value) else "null"
     if isinstance(value, dt.date):

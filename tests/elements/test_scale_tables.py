@@ -23,10 +23,15 @@ import pytest
 from engine.testing.coverage import measure, run_files
 from engine.evaluation.evaluator import Evaluator
 from engine.language.expressions import EvaluationError
-from engine.elements.maps import functions as map_functions
+from engine.language.functions import BUILTINS
 from engine.editions.registry import Registry, load_methodology
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def map_functions() -> dict:
+    """The builtins that need no evaluation context (the list and map functions among them), by name."""
+    return {name: b.impl for name, b in BUILTINS.items() if not b.context}
 
 HEAD = """\
 # yaml-language-server: $schema=../../schemas/methodology.schema.json

@@ -7,7 +7,9 @@ more_than (>), equals (=). Uncovered stretches of the domain are gaps; each need
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 from decimal import Decimal as D
+from fractions import Fraction
 
 import pytest
 
@@ -382,3 +384,30 @@ def test_bundled_mean_points_gap_takes_the_lower_band(wko):
 
 def test_bundled_plan_indicator_has_no_gaps(wko):
     assert wko.scales["plan_indicator"].gaps() == []
+
+
+# ---------------------------------------------------------------------------------- one rule, any exact number
+@pytest.mark.parametrize("x, want", [
+    (Fraction(239, 3), ("unsatisfactory", None)),  # 79.67: less than 80
+    (Fraction(80), ("satisfactory", None)),
+    (Fraction(211, 2), ("satisfactory", ("satisfactory", "effective"))),  # 105.5: the gap, resolved lower
+    (Fraction(130), ("effective", None)),
+    (Fraction(391, 3), ("excellent", None)),  # 130.33: more than 130
+])
+def test_the_rule_places_a_fraction_as_it_places_the_same_decimal(x, want):
+    s = mean_scale("lower")
+    placed = s.place(x)
+    assert (placed.band.id, placed.gap and (placed.gap.below, placed.gap.above)) == want
+    if x.denominator in (1, 2):  # the same number as a Decimal, through the evaluation's classify
+        band_, policy_ = s.classify(D(x.numerator) / D(x.denominator))
+        assert band_.id == want[0] and (policy_ is not None) == (want[1] is not None)
+
+
+def test_the_rule_says_why_a_number_gets_no_band():
+    s = replace(mean_scale("error"), step=D("0.5"), domain_low=D(0), domain_high=D(200))
+    assert s.place(Fraction(1, 3)).outside == "step" and s.place(D("0.3")).outside == "step"
+    assert s.place(Fraction(201)).outside == "domain" and s.place(Fraction(-1, 2)).outside == "domain"
+    in_gap = s.place(Fraction(211, 2))
+    assert in_gap.band is None and in_gap.outside is None and in_gap.policy.resolve == "error"
+    assert (in_gap.gap.below, in_gap.gap.above) == ("satisfactory", "effective")
+    assert s.place(Fraction(3, 2)).band.id == "unsatisfactory"

@@ -12,13 +12,19 @@ from pathlib import Path
 import pytest
 
 from engine.evaluation.evaluator import Evaluator
-from engine.elements.maps import functions as map_functions
+from engine.language.functions import BUILTINS
 from engine.formats.output import text
 from engine.language.expressions import EvaluationError
 from engine.editions.registry import Registry, load_methodology
 from engine.testing.cases import same
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def map_functions() -> dict:
+    """The builtins that need no evaluation context (the list and map functions among them), by name."""
+    return {name: b.impl for name, b in BUILTINS.items() if not b.context}
+
 
 DEMO = """\
 # yaml-language-server: $schema=../../schemas/methodology.schema.json

@@ -165,6 +165,5 @@ cases:
     rows = json.loads(r.stdout)["coverage"]["tfam@1"]["categories"]["table rows"]
     assert rows["covered"] == ["categories.A-1"] and rows["missing"] == ["categories.B-2"]
     # the watch on the table functions ends with the run
-    from engine.evaluation import evaluator as evaluate
-    from engine.elements import tables
-    assert evaluate.table_functions is tables.table_functions
+    from engine.language import watch
+    assert not watch.watched()
