@@ -10,6 +10,7 @@ import ast
 from decimal import Decimal
 from typing import Any, Iterable, Optional
 
+from ..errors import AdistemeError
 from ..language.expressions import Expression
 from ..language.findings import Finding
 from ..methodology.model import Methodology
@@ -380,7 +381,7 @@ class _Checker:
                 self.error(("interpretations", name), f"interpretation '{name}' is not referenced by any element, so no result will report it", "interpretation-unused", "warning", key=True)
 
 
-class _TypeProblem(Exception):
+class _TypeProblem(AdistemeError):
     def __init__(self, node: ast.AST, message: str):
         super().__init__(message)
         self.node, self.message = node, message

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Optional
 
+from ..errors import AdistemeError
 from .maps import coerce_map, map_json_schema
 
 _TRUE = {"true", "yes", "1", "иә", "ия", "да"}
@@ -14,7 +15,7 @@ _FALSE = {"false", "no", "0", "жоқ", "нет"}
 MISSING = object()
 
 
-class InputError(Exception):
+class InputError(AdistemeError):
     """A record's value does not fit its declared input. `field` may carry an index: plan_scores[2]."""
 
     def __init__(self, field: str, message: str):
