@@ -4,7 +4,10 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from engine.errors import EXIT_USAGE, AdistemeError
+from click.testing import CliRunner
+
+import cli
+from engine.errors import EXIT_FINDINGS, EXIT_USAGE, AdistemeError
 
 ENGINE = Path(__file__).resolve().parent.parent / "engine"
 
@@ -47,3 +50,15 @@ def test_usage_is_the_default_exit_code():
 
     assert AdistemeError.exit_code == EXIT_USAGE == 2
     assert RecordsError("x").exit_code == 2
+
+
+def test_the_command_line_ends_with_the_message_and_the_errors_exit_code(monkeypatch):
+    from engine.editions.registry import RegistryError
+
+    result = CliRunner().invoke(cli.main, ["schema", "nosuch@2017", "annual"])
+    assert (result.exit_code, result.stdout) == (EXIT_USAGE, "")
+    assert result.stderr.startswith("adisteme: error: no methodology family 'nosuch'") and "Traceback" not in result.stderr
+    # an error that is a finding ends the command with 1: the exit code is the error's, not the command line's
+    monkeypatch.setattr(RegistryError, "exit_code", EXIT_FINDINGS)
+    result = CliRunner().invoke(cli.main, ["schema", "nosuch@2017", "annual"])
+    assert result.exit_code == EXIT_FINDINGS and result.stderr.startswith("adisteme: error: no methodology family 'nosuch'")

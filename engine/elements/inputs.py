@@ -5,7 +5,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, Optional
+from typing import Any, Iterable, Mapping, Optional
 
 from ..errors import AdistemeError
 from .maps import coerce_map, map_json_schema
@@ -172,6 +172,18 @@ class InputSpec:
         if self.optional:
             out = {"anyOf": [out, {"type": "null"}]}
         return out
+
+
+def record_schema(title: str, inputs: Mapping[str, InputSpec], names: Iterable[str]) -> dict:
+    """The JSON Schema (draft 7) of one input record: its `id`, then the inputs `names` (of `inputs`)."""
+    names = list(names)
+    props: dict[str, Any] = {"id": {"type": "string", "description": "the record's identifier"}}
+    props.update({name: inputs[name].json_schema() for name in names})
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": title,
+        "type": "object", "properties": props, "required": ["id"] + [n for n in names if inputs[n].required],
+    }
 
 
 def _plain(value: Decimal) -> Any:
