@@ -24,8 +24,8 @@ def engine(module: str) -> ModuleType:
 # Light modules only (no schemas, no calendar data): `adisteme --help` needs them and nothing more.
 __version__ = engine("version").__version__
 FORMATS = engine("formats.records").FORMATS  # the options below list the input formats
-AdistemeError = engine("errors").AdistemeError
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = engine("errors").EXIT_OK, engine("errors").EXIT_FINDINGS, engine("errors").EXIT_USAGE
+_errors = engine("errors")  # the one error type commands end with, and the exit codes
+AdistemeError, EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = _errors.AdistemeError, _errors.EXIT_OK, _errors.EXIT_FINDINGS, _errors.EXIT_USAGE
 
 # The engine proper is imported when a command runs (`_load_engine`, from `main`), not when this module is:
 # `adisteme --help` runs no command and answers without loading it. Other modules are imported by the
@@ -201,7 +201,7 @@ def schema(ctx: click.Context, methodology: str, evaluation: str) -> None:
 @click.option("--period", metavar="PERIOD", help="The evaluated period: a year (2017) or a quarter (2017-Q2).")
 @click.option("--save", is_flag=True, help="Store the run (inputs, outputs, receipt) in the history database; needs --org and --period.")
 @click.option("--from-history", is_flag=True, help="Take inputs that declare from_history (the year's quarterly scores, last year's annual rating) from stored results.")
-@click.option("--db", type=click.Path(dir_okay=False), metavar="FILE", help="History database (SQLite); default $ADISTEME_DB or ~/.local/share/adisteme/history.sqlite3.")
+@click.option("--db", type=click.Path(dir_okay=False), metavar="FILE", help=DB_HELP)
 @click.pass_context
 def evaluate(ctx: click.Context, methodology: str, evaluation: str | None, input_path: str, input_format: str | None,
              fmt: str, explain: bool, output: str | None, org_id: str | None, period: str | None, save: bool,
