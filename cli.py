@@ -1,64 +1,105 @@
-"""adisteme: the command line. Parsing arguments and printing; the work is in `engine`."""
+"""adisteme: the command line. Parsing arguments and printing; the work is in the engine.
+
+From a checkout the engine is the top-level package `engine`; installed, it is `adisteme.engine`, beside
+this module (`adisteme.cli`). Either way it is imported by name, through `engine()`.
+"""
 from __future__ import annotations
 
 import importlib
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from engine.version import __version__
-from engine.formats.records import FORMATS  # light (YAML only): the options below list the input formats
+ENGINE = f"{__package__}.engine" if __package__ else "engine"
 
-# The engine is imported when a command runs (`_load_engine`, from `main`), not when this module is:
-# `adisteme --help` runs no command and answers without loading it. The names stay module names.
+
+def engine(module: str) -> ModuleType:
+    """The engine's module `module` ("history.storage"), imported when first asked for."""
+    return importlib.import_module(f"{ENGINE}.{module}")
+
+
+# Light modules only (no schemas, no calendar data): `adisteme --help` needs them and nothing more.
+__version__ = engine("version").__version__
+FORMATS = engine("formats.records").FORMATS  # the options below list the input formats
+_errors = engine("errors")  # the one error type commands end with, and the exit codes
+AdistemeError, EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = _errors.AdistemeError, _errors.EXIT_OK, _errors.EXIT_FINDINGS, _errors.EXIT_USAGE
+
+# The engine proper is imported when a command runs (`_load_engine`, from `main`), not when this module is:
+# `adisteme --help` runs no command and answers without loading it. Other modules are imported by the
+# commands that need them (start-up time).
 _ENGINE = {
-    "engine.evaluation.cohorts": ("make_evaluator",),
-    "engine.evaluation.evaluator": ("UnknownEvaluation",),
-    "engine.language.findings": ("sort_findings",),
-    "engine.language.values": ("dumps",),
-    "engine.formats.output": ("Destination", "columns", "csv_rows", "explanation", "result_dict", "result_to_json", "table", "text", "write_xlsx"),
-    "engine.formats.records": ("RecordsError", "read_records"),
-    "engine.editions.registry": ("ACTS_FILE", "Registry", "RegistryError", "load_methodology"),
-    "engine.testing.cases": ("run_files", "test_files"),
+    "evaluation.cohorts": ("make_evaluator",),
+    "language.findings": ("sort_findings",),
+    "language.values": ("dumps", "text"),
+    "formats.atomic": ("Destination", "check_folder"),
+    "formats.records": ("read_records",),
+    "formats.writers": ("result_writer", "run_facts"),
+    "editions.registry": ("ACTS_FILE", "Registry", "RegistryError", "load_methodology"),
+    "testing.cases": ("run_files", "test_files"),
 }
 if TYPE_CHECKING:
     from engine.evaluation.cohorts import make_evaluator
-    from engine.evaluation.evaluator import UnknownEvaluation
     from engine.language.findings import sort_findings
-    from engine.language.values import dumps
-    from engine.formats.output import Destination, columns, csv_rows, explanation, result_dict, result_to_json, table, text, write_xlsx
-    from engine.formats.records import RecordsError, read_records
+    from engine.language.values import dumps, text
+    from engine.formats.atomic import Destination, check_folder
+    from engine.formats.records import read_records
+    from engine.formats.writers import result_writer, run_facts
     from engine.editions.registry import ACTS_FILE, Registry, RegistryError, load_methodology
     from engine.testing.cases import run_files, test_files
 
 ENV_VAR = "ADISTEME_METHODOLOGIES"  # engine.editions.registry.ENV_VAR, written here so that --help need not load the engine
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+DB_HELP = "History database (SQLite); default $ADISTEME_DB or ~/.local/share/adisteme/history.sqlite3."
 
 
 def _load_engine() -> None:
     names = globals()
     for module, attributes in _ENGINE.items():
-        loaded = importlib.import_module(module)
+        loaded = engine(module)
         for attribute in attributes:
             names[attribute] = getattr(loaded, attribute)
 
 
-def fail(message: str) -> None:
+def fail(message: str, code: int = EXIT_USAGE) -> None:
     click.echo(f"adisteme: error: {message}", err=True)
-    sys.exit(EXIT_USAGE)
+    sys.exit(code)
+
+
+def echo(s: str) -> None:
+    """Output as it is (it carries its own line ends)."""
+    click.echo(s, nl=False)
+
+
+def note(s: str) -> None:
+    click.echo(s, err=True)
+
+
+def lines(texts: list[str]) -> None:
+    for line in texts:
+        click.echo(line)
+
+
+class Adisteme(click.Group):
+    """The command group. An engine error raised by any command ends it with its message and exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AdistemeError as exc:
+            fail(str(exc), exc.exit_code)
 
 
 def registry(ctx: click.Context) -> Registry:
-    try:
-        return Registry.default(ctx.obj.get("methodologies", ()))
-    except RegistryError as exc:
-        fail(str(exc))
-        raise
+    return Registry.default(ctx.obj.get("methodologies", ()))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _methodology(ctx: click.Context, ref: str):
+    return registry(ctx).get(ref)
+
+
+@click.group(cls=Adisteme, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="adisteme")
 @click.option("--methodologies", "-M", multiple=True, type=click.Path(file_okay=False), metavar="DIR",
               help=f"Add a folder of methodology files (<family>/<edition>.yaml); also ${ENV_VAR}.")
@@ -84,27 +125,9 @@ def list_cmd(ctx: click.Context, fmt: str) -> None:
     Example:
       adisteme list --format json
     """
-    reg = registry(ctx)
-    rows = []
-    for mid, path in sorted(reg.files().items()):
-        loaded = reg.load(mid)
-        m = loaded.methodology
-        act = (m.act if m else {}) or {}
-        validity = (m.validity if m else {}) or {}
-        rows.append({
-            "id": mid, "status": act.get("status", "?"), "valid_from": validity.get("from"), "valid_to": validity.get("to"),
-            "title_kk": (act.get("title") or {}).get("kk", ""), "title_en": (act.get("title") or {}).get("en", ""),
-            "evaluations": list(m.evaluations) if m else [], "errors": len(loaded.errors), "path": str(path),
-        })
-    if fmt == "json":
-        click.echo(dumps(rows))
-        return
-    for r in rows:
-        valid = f"{text(r['valid_from'])} … {text(r['valid_to'])}"
-        flag = f"  ({r['errors']} errors: run adisteme validate)" if r["errors"] else ""
-        click.echo(f"{r['id']:<28} {r['status']:<9} valid {valid:<25} evaluations: {', '.join(r['evaluations'])}{flag}")
-        click.echo(f"    {r['title_kk']}")
-        click.echo(f"    {r['title_en']}")
+    reports = engine("formats.reports")
+    rows = reports.methodology_rows(registry(ctx))
+    lines([dumps(rows)] if fmt == "json" else reports.methodology_lines(rows))
 
 
 @main.command()
@@ -133,18 +156,17 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool)
             continue
         if not path.exists():
             fail(f"{path}: no such file")
-        findings += load_methodology(path, analyse=True).findings  # with the value analysis (engine/analysis.py)
+        findings += load_methodology(path, analyse=True).findings  # with the value analysis (engine/analysis/)
     findings = sort_findings(findings)
     failing = [f for f in findings if f.severity == "error" or (strict and f.severity == "warning")]  # notes never fail
+    checked = [p for p in files if not p.is_dir()]
     if fmt == "json":
-        click.echo(dumps({"files": [str(p) for p in files if not p.is_dir()], "findings": [f.as_dict() for f in findings]}))
+        click.echo(dumps({"files": [str(p) for p in checked], "findings": [f.as_dict() for f in findings]}))
     else:
         for f in findings:
             click.echo(f.render())
-        n_files = len([p for p in files if not p.is_dir()])
-        click.echo(f"{n_files} file(s) checked: {len([f for f in findings if f.severity == 'error'])} error(s), "
-                   f"{len([f for f in findings if f.severity == 'warning'])} warning(s), "
-                   f"{len([f for f in findings if f.severity == 'note'])} note(s)", err=True)
+        count = {s: len([f for f in findings if f.severity == s]) for s in ("error", "warning", "note")}
+        note(f"{len(checked)} file(s) checked: {count['error']} error(s), {count['warning']} warning(s), {count['note']} note(s)")
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
 
 
@@ -162,15 +184,8 @@ def schema(ctx: click.Context, methodology: str, evaluation: str) -> None:
     m = _methodology(ctx, methodology)
     if evaluation not in m.evaluations:
         fail(f"{m.id} has no evaluation '{evaluation}' (it has: {', '.join(m.evaluations)})")
-    spec = m.evaluations[evaluation]
-    props = {"id": {"type": "string", "description": "the record's identifier"}}
-    props.update({name: m.inputs[name].json_schema() for name in spec.inputs})
-    required = ["id"] + [n for n in spec.inputs if m.inputs[n].required]
-    click.echo(dumps({
-        "$schema": "http://json-schema.org/draft-07/schema#",
-        "title": f"{m.id} {evaluation} record",
-        "type": "object", "properties": props, "required": required,
-    }))
+    record_schema = engine("elements.inputs").record_schema
+    click.echo(dumps(record_schema(f"{m.id} {evaluation} record", m.inputs, m.evaluations[evaluation].inputs)))
 
 
 @main.command()
@@ -186,7 +201,7 @@ def schema(ctx: click.Context, methodology: str, evaluation: str) -> None:
 @click.option("--period", metavar="PERIOD", help="The evaluated period: a year (2017) or a quarter (2017-Q2).")
 @click.option("--save", is_flag=True, help="Store the run (inputs, outputs, receipt) in the history database; needs --org and --period.")
 @click.option("--from-history", is_flag=True, help="Take inputs that declare from_history (the year's quarterly scores, last year's annual rating) from stored results.")
-@click.option("--db", type=click.Path(dir_okay=False), metavar="FILE", help="History database (SQLite); default $ADISTEME_DB or ~/.local/share/adisteme/history.sqlite3.")
+@click.option("--db", type=click.Path(dir_okay=False), metavar="FILE", help=DB_HELP)
 @click.pass_context
 def evaluate(ctx: click.Context, methodology: str, evaluation: str | None, input_path: str, input_format: str | None,
              fmt: str, explain: bool, output: str | None, org_id: str | None, period: str | None, save: bool,
@@ -227,24 +242,14 @@ def explain(ctx: click.Context, methodology: str, evaluation: str, input_path: s
     _run(ctx, methodology, evaluation, input_path, input_format, "json" if fmt == "json" else "explain", True, None, record_id)
 
 
-def _methodology(ctx: click.Context, ref: str):
-    try:
-        return registry(ctx).get(ref)
-    except RegistryError as exc:
-        fail(str(exc))
-
-
 def _run(ctx, methodology, evaluation, input_path, input_format, fmt, explain, output, only=None, **run_options) -> None:
     plan = session = None
     if any(run_options.values()):  # --org / --period / --save / --from-history (see _plan_run below)
         m, plan = _plan_run(ctx, methodology, run_options)
     else:
         m = _methodology(ctx, methodology)
-    try:
-        evaluator = make_evaluator(m, evaluation, explain=explain)
-    except UnknownEvaluation as exc:
-        fail(str(exc))
-    cohort = getattr(evaluator, "cohort_evaluation", False)  # ranks all records at once (engine/cohort_eval.py)
+    evaluator = make_evaluator(m, evaluation, explain=explain)
+    cohort = getattr(evaluator, "cohort_evaluation", False)  # ranks all records at once (engine/evaluation/cohorts.py)
     if cohort and (run_options.get("save") or run_options.get("from_history")):
         fail(f"{evaluation} ranks a cohort (its results depend on every record), which --save and --from-history do not support yet")
     if plan is not None:
@@ -254,7 +259,7 @@ def _run(ctx, methodology, evaluation, input_path, input_format, fmt, explain, o
     status = m.act.get("status")
     if status != "in_force":
         why = "; ".join(m.interpretations[i].does for i in m.act.get("interpretations", ()) if i in m.interpretations)
-        click.echo(f"note: {m.id} has status '{status}'{': ' + why if why else ''}", err=True)
+        note(f"note: {m.id} has status '{status}'{': ' + why if why else ''}")
     records = read_records(input_path, input_format)
     if session is not None:
         records = session.records(records)
@@ -262,63 +267,57 @@ def _run(ctx, methodology, evaluation, input_path, input_format, fmt, explain, o
         records = (r for r in records if str(r.get("id")) == only)
     if fmt == "xlsx" and not output:
         fail("--format xlsx writes a workbook: give --output FILE.xlsx")
-    if output and not Path(output).resolve().parent.is_dir():
-        fail(f"{output}: the folder {Path(output).resolve().parent} does not exist")
-    failed = 0
-    count = 0
-    streaming = fmt in ("jsonl", "csv")
-    out = Destination(output if fmt != "xlsx" else None, lambda text: click.echo(text, nl=False))
-    try:
-        results = []
+    if output:
+        check_folder(output)
+    failed = count = 0
+    with result_writer(fmt, m, evaluation, output, echo, explain=explain) as writer:  # a file: whole or not at all
         for result in evaluator.evaluate_many(records):
             if only is not None and cohort and result.id != only:
                 continue
             count += 1
-            for note in session.result(result) if session is not None else ():  # inputs taken from the history
-                click.echo(f"{input_path}: record {result.id}: {note}", err=True)
+            for told in session.result(result) if session is not None else ():  # inputs taken from the history
+                note(f"{input_path}: record {result.id}: {told}")
             failed += bool(result.errors)
             for e in result.errors:
-                click.echo(f"{input_path}: record {result.id}: {e.message}", err=True)
-            if fmt == "jsonl":
-                out.write(result_to_json(result, m, explain=explain) + "\n")
-            elif fmt == "csv" and count == 1:
-                cols = columns(m, evaluation)
-                header, first = list(csv_rows([result], cols))
-                out.write(header + first)
-            elif fmt == "csv":
-                out.write(list(csv_rows([result], cols))[1])
-            else:
-                results.append(result)
+                note(f"{input_path}: record {result.id}: {e.message}")
+            writer.add(result)
             if count % 10000 == 0 and sys.stderr.isatty():
                 click.echo(f"\r{count} records…", err=True, nl=False)
-        run_id = _save(session)
-        if not streaming:
-            if fmt == "json":
-                out.write(dumps({"methodology": m.id, "evaluation": evaluation, "status": status, "sha256": m.sha256,
-                                 **_run_json(plan, run_id), **({"ties": evaluator.ties} if cohort else {}),
-                                 "results": [result_dict(r, m, explain=explain) for r in results]}) + "\n")
-            elif fmt == "xlsx":
-                write_xlsx(output, results, m, evaluation)
-            elif fmt == "explain":
-                out.write("\n\n".join(explanation(r, m) for r in results) + "\n")
-            else:
-                out.write(table(results, m) + "\n")
-                if cohort and evaluator.ties:
-                    out.write("\nties needing a decision (never broken by the engine):\n" + "".join(f"  {t['message']}\n" for t in evaluator.ties))
-                if explain:
-                    out.write("\n" + "\n\n".join(explanation(r, m) for r in results) + "\n")
-        out.commit()
-    except RecordsError as exc:
-        out.discard()
-        fail(str(exc))
-    except BaseException:
-        out.discard()  # interrupted: no half-written file
-        raise
+        writer.finish(run_facts(plan, _save(session)), evaluator.ties if cohort else None)
     if only is not None and count == 0:
         fail(f"no record with id {only!r} in {input_path}")
-    click.echo(f"{count} record(s) evaluated with {m.id} {evaluation}; {failed} with errors"
-               + (f"; ranked together as cohort {m.evaluations[evaluation].cohort}, {len(evaluator.ties)} tie(s) needing a decision" if cohort else ""), err=True)
+    note(f"{count} record(s) evaluated with {m.id} {evaluation}; {failed} with errors"
+         + (f"; ranked together as cohort {m.evaluations[evaluation].cohort}, {len(evaluator.ties)} tie(s) needing a decision" if cohort else ""))
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+def _plan_run(ctx, methodology, options):
+    """evaluate --org/--period: which edition applies, said on stderr (engine/history/runs.py does the work)."""
+    store = ctx.obj["store"] = _store(options.get("db"))
+    plan = engine("history.runs").plan_run(registry(ctx), methodology, options.get("org_id"), options.get("period"), store)
+    if plan.resolution is not None:
+        r, who = plan.resolution, f"{plan.organisation.id} " if plan.organisation else ""
+        note(f"note: {who}{plan.period}: evaluated with {r.methodology_id} ({r.how}: {r.act})")
+        for w in r.why:
+            note(f"      {w}")
+        for x in r.readings:
+            note(f"      interpretation {x.id} [{x.source}]: {x.does}")
+    return _methodology(ctx, plan.methodology_id), plan
+
+
+def _session(ctx, plan, m, evaluation, options):
+    if options.get("save") and (plan.organisation is None or plan.period is None):
+        fail("--save needs --org ORG and --period PERIOD (the history is kept per organisation and period)")
+    return engine("history.runs").Session(plan, m, evaluation, ctx.obj.get("store"), save=bool(options.get("save")),
+                                          from_history=bool(options.get("from_history")))
+
+
+def _save(session) -> int | None:
+    if session is None or session.writer is None:
+        return None
+    run_id = session.commit()
+    note(f"saved as run {run_id} in {session.store.path} (check it with `adisteme verify {run_id}`)")
+    return run_id
 
 
 @main.command("test")
@@ -342,22 +341,19 @@ def test_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str, verbose: bool
     passed = failed = 0
     report = []
     every: list = []  # every outcome, for --coverage
-    if with_coverage:
-        from engine.testing.coverage import run_files as runner  # with every value's step and the table rows read
-    else:
-        runner = run_files
+    # --coverage: with every value's step and the table rows read
+    runner = engine("testing.coverage").run_files if with_coverage else run_files
     for path, findings, outcomes in runner(files, reg):
         every += outcomes if with_coverage else []
         for f in findings:
-            click.echo(f.render(), err=True)
+            note(f.render())
             failed += 1
         for o in outcomes:
             passed += o.passed
             failed += not o.passed
             report.append({"file": str(path), "line": o.case.line, "name": o.case.name, "passed": o.passed, "problems": o.problems})
             if fmt == "text" and (verbose or not o.passed):
-                mark = "ok  " if o.passed else "FAIL"
-                click.echo(f"{mark} {path}:{o.case.line}: {o.case.name}")
+                click.echo(f"{'ok  ' if o.passed else 'FAIL'} {path}:{o.case.line}: {o.case.name}")
                 for p in o.problems:
                     click.echo(f"       {p}")
     cov = _coverage(reg, every, bool(paths)) if with_coverage else None
@@ -367,24 +363,20 @@ def test_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str, verbose: bool
     else:
         click.echo(f"{passed} passed, {failed} failed")
         if cov is not None:
-            from engine.testing.coverage import render
-
-            click.echo(render(cov))
+            click.echo(engine("testing.coverage").render(cov))
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
 def _coverage(reg, outcomes: list, only_named: bool) -> dict:
-    """Coverage per edition (engine/coverage.py): of the editions the cases name, or every edition."""
-    from engine.testing.coverage import measure
-
+    """Coverage per edition (engine/testing/coverage.py): of the editions the cases name, or every edition."""
     ids = sorted({o.case.methodology for o in outcomes} if only_named else set(reg.files()))
     editions = {}
     for mid in ids:
         try:
             editions[mid] = reg.get(mid)
-        except RegistryError as exc:
-            click.echo(f"adisteme: no coverage for {mid}: {exc}", err=True)
-    return measure(editions, outcomes)
+        except RegistryError as exc:  # the other editions are still measured
+            note(f"adisteme: no coverage for {mid}: {exc}")
+    return engine("testing.coverage").measure(editions, outcomes)
 
 
 @main.command("diff")
@@ -413,42 +405,28 @@ def diff_cmd(ctx: click.Context, a: str, b: str, fmt: str, impact_path: str | No
       adisteme diff wko-maslikhat@2017 mine/wko-maslikhat/2018.yaml --impact examples/wko-maslikhat/quarterly-2017.csv -e quarterly
       adisteme diff wko-maslikhat@2017 mne@2017 --format html -o diff.html
     """
-    from engine.diff.compare import compare
-    from engine.diff.render import Report, render
-    from engine.diff.impact import ImpactError, impact
-    from engine.editions.loading import LoadError, load_named
-
+    render = engine("diff.render")
     if bool(impact_path) != bool(evaluation):
         fail("--impact DATA and --evaluation E go together")
     if impact_path and not Path(impact_path).exists():
         fail(f"{impact_path}: no such file")
-    if output and not Path(output).resolve().parent.is_dir():
-        fail(f"{output}: the folder {Path(output).resolve().parent} does not exist")
+    if output:
+        check_folder(output)
     reg = registry(ctx)
-    try:
-        sides = [load_named(spec, reg) for spec in (a, b)]
-    except LoadError as exc:
-        fail(str(exc))
+    sides = [engine("editions.loading").load_named(spec, reg) for spec in (a, b)]
     for side in sides:
         if side.errors:
             why = f"{side.spec} has {len(side.errors)} error(s) (run `adisteme validate`)"
             if impact_path:
                 fail(f"{why}; it cannot evaluate records")
-            click.echo(f"note: {why}; the diff compares what the file says", err=True)
-    report = Report(compare(sides[0].methodology, sides[1].methodology), a, b, sides[0].source, sides[1].source,
-                    wording=not no_wording)
+            note(f"note: {why}; the diff compares what the file says")
+    report = render.Report(engine("diff.compare").compare(sides[0].methodology, sides[1].methodology), a, b,
+                           sides[0].source, sides[1].source, wording=not no_wording)
     if impact_path:
-        try:
-            report.impact = impact(report.comparison, evaluation, read_records(impact_path, input_format), impact_path)
-        except (ImpactError, RecordsError) as exc:
-            fail(str(exc))
-    out = Destination(output, lambda s: click.echo(s, nl=False))
-    try:
-        out.write(render(report, fmt, color=fmt == "text" and not output and sys.stdout.isatty()))
-        out.commit()
-    except BaseException:
-        out.discard()
-        raise
+        records = read_records(impact_path, input_format)
+        report.impact = engine("diff.impact").impact(report.comparison, evaluation, records, impact_path)
+    with Destination(output, echo) as out:  # a file: whole or not at all
+        out.write(render.render(report, fmt, color=fmt == "text" and not output and sys.stdout.isatty()))
     changed = bool(report.shown) or bool(report.impact and report.impact.changes)
     sys.exit(EXIT_FINDINGS if changed else EXIT_OK)
 
@@ -479,21 +457,17 @@ def amend_cmd(ctx: click.Context, methodology: str, new_edition: str, valid_from
       adisteme amend wko-maslikhat@2017 --edition 2018 --valid-from 2018-03-01 --act "decision No. 12-3 of 14.02.2018"
       adisteme amend mne@2017 --edition 2019 --valid-from 2019-01-01 --dir mine --with-tests
     """
-    from engine.editions.amend import AmendError, amend
-
-    try:
-        done = amend(registry(ctx), methodology, new_edition, _date(valid_from, "--valid-from"), act_name=act_name,
-                     act_number=act_number, act_date=_date(act_date, "--act-date") if act_date else None, act_source=act_source,
-                     directory=Path(directory) if directory else None, tests=with_tests)
-    except AmendError as exc:
-        fail(str(exc))
+    done = engine("editions.amend").amend(
+        registry(ctx), methodology, new_edition, _date(valid_from, "--valid-from"), act_name=act_name, act_number=act_number,
+        act_date=_date(act_date, "--act-date") if act_date else None, act_source=act_source,
+        directory=Path(directory) if directory else None, tests=with_tests)
     click.echo(f"created {done.path}: {done.methodology_id}, supersedes {done.supersedes}, valid from {valid_from}")
     for extra in (done.tests_path, done.acts_path):
         if extra is not None:
             click.echo(f"updated {extra}" if extra.name == "acts.yaml" else f"created {extra}")
-    for note in done.notes:
-        click.echo(f"note: {note}", err=True)
-    click.echo(f"next: edit it to the amending act, then `adisteme diff {done.supersedes} {done.path}`", err=True)
+    for told in done.notes:
+        note(f"note: {told}")
+    note(f"next: edit it to the amending act, then `adisteme diff {done.supersedes} {done.path}`")
 
 
 @main.command("testgen")
@@ -513,23 +487,16 @@ def testgen_cmd(ctx: click.Context, methodology: str, evaluation: str | None, ou
       adisteme testgen wko-maslikhat@2017 annual
       adisteme testgen mne@2017 -o mne-boundaries.tests.yaml
     """
-    from engine.testing.testgen import TestgenError, generate
-
-    m = _methodology(ctx, methodology)
-    try:
-        text = generate(m, evaluation)
-    except TestgenError as exc:
-        fail(str(exc))
+    cases = engine("testing.testgen").generate(_methodology(ctx, methodology), evaluation)
     if output is None:
-        click.echo(text, nl=False)
+        echo(cases)
         return
     if Path(output).exists():
         fail(f"{output} exists already; testgen never overwrites a file")
-    if not Path(output).resolve().parent.is_dir():
-        fail(f"{output}: the folder {Path(output).resolve().parent} does not exist")
-    with open(output, "x", encoding="utf-8") as fh:
-        fh.write(text)
-    click.echo(f"wrote {text.count(chr(10) + '  - name:')} case(s) to {output}; fill each `expect` from the act", err=True)
+    check_folder(output)
+    with open(output, "x", encoding="utf-8") as fh:  # "x": never overwrite, even in a race
+        fh.write(cases)
+    note(f"wrote {cases.count(chr(10) + '  - name:')} case(s) to {output}; fill each `expect` from the act")
 
 
 @main.command("git-diff-driver", context_settings={"ignore_unknown_options": True})
@@ -546,98 +513,23 @@ def git_diff_driver(args: tuple[str, ...]) -> None:
       git config diff.adisteme.command 'adisteme git-diff-driver'
       git diff HEAD~1 -- methodologies/
     """
-    from engine.diff.git import driver_output
-
-    click.echo(driver_output(list(args)), nl=False)
+    echo(engine("diff.git").driver_output(list(args)))
 
 
 # -- organisations, editions in time, history and the year's calendar ---------------------------------
-DB_HELP = "History database (SQLite); default $ADISTEME_DB or ~/.local/share/adisteme/history.sqlite3."
-
-
 def _store(db: str | None):
-    from engine.history.storage import StorageError, open_storage
+    return engine("history.storage").open_storage(db)
 
+
+def _date(value: str, what: str):
     try:
-        return open_storage(db)
-    except StorageError as exc:
-        fail(str(exc))
-
-
-def _date(text: str, what: str):
-    from engine.calendar.periods import parse_date
-
-    try:
-        return parse_date(text, what)
+        return engine("calendar.periods").parse_date(value, what)
     except ValueError as exc:
         fail(str(exc))
 
 
 def _org(oid: str, store):
-    from engine.history.organisations import OrgError
-    from engine.history.runs import load_org
-    from engine.history.storage import StorageError
-
-    try:
-        return load_org(oid, store)
-    except (OrgError, StorageError) as exc:
-        fail(str(exc))
-
-
-def _echo_resolution(r, prefix: str = "") -> None:
-    """A resolution's edition and reasons, for stderr notes."""
-    click.echo(f"note: {prefix}{r.methodology_id} ({r.how}: {r.act})", err=True)
-    for w in r.why:
-        click.echo(f"      {w}", err=True)
-    for x in r.readings:
-        click.echo(f"      interpretation {x.id} [{x.source}]: {x.does}", err=True)
-
-
-def _plan_run(ctx, methodology, options):
-    """evaluate --org/--period: which edition applies, said on stderr (engine/runs.py does the work)."""
-    from engine.history.runs import plan_run
-    from engine.history.storage import StorageError
-
-    store = ctx.obj["store"] = _store(options.get("db"))
-    try:
-        plan = plan_run(registry(ctx), methodology, options.get("org_id"), options.get("period"), store)
-    except (RegistryError, StorageError) as exc:
-        fail(str(exc))
-    if plan.resolution is not None:
-        who = f"{plan.organisation.id} " if plan.organisation else ""
-        _echo_resolution(plan.resolution, f"{who}{plan.period}: evaluated with ")
-    return _methodology(ctx, plan.methodology_id), plan
-
-
-def _session(ctx, plan, m, evaluation, options):
-    from engine.history.runs import RunError, Session
-
-    if options.get("save") and (plan.organisation is None or plan.period is None):
-        fail("--save needs --org ORG and --period PERIOD (the history is kept per organisation and period)")
-    try:
-        return Session(plan, m, evaluation, ctx.obj.get("store"), save=bool(options.get("save")), from_history=bool(options.get("from_history")))
-    except RunError as exc:
-        fail(str(exc))
-
-
-def _save(session):
-    from engine.history.storage import StorageError
-
-    if session is None or session.writer is None:
-        return None
-    try:
-        run_id = session.commit()
-    except StorageError as exc:
-        fail(str(exc))
-    click.echo(f"saved as run {run_id} in {session.store.path} (check it with `adisteme verify {run_id}`)", err=True)
-    return run_id
-
-
-def _run_json(plan, run_id) -> dict:
-    if plan is None:
-        return {}
-    return {"organisation": plan.organisation.id if plan.organisation else None, "period": str(plan.period) if plan.period else None,
-            "resolution": plan.resolution.as_dict() if plan.resolution else None, "run": run_id}
+    return engine("history.runs").load_org(oid, store)
 
 
 @main.command("acts")
@@ -655,37 +547,22 @@ def acts_cmd(ctx: click.Context, family: str | None, as_of: str | None, fmt: str
       adisteme acts
       adisteme acts zhanibek --as-of 2022-06-30
     """
-    from engine.editions.in_time import EditionError, Editions
-
-    eds = Editions(registry(ctx))
+    in_time, reports = engine("editions.in_time"), engine("formats.reports")
+    eds = in_time.Editions(registry(ctx))
     day = _date(as_of, "--as-of") if as_of else None
-    try:
-        families = [family] if family else eds.families()
-        rows = []
-        for fam in families:
-            for e in eds.timeline(fam):
-                rows.append({"family": fam, "edition": e.edition, "act": e.name, "encoded": e.encoded, "valid_from": e.start,
-                             "valid_to": e.effective_end, "repealed_by": (e.repealed_by or {}).get("name"),
-                             "interpretations": [r.as_dict() for r in e.readings]})
-    except EditionError as exc:
-        fail(str(exc))
+    rows = reports.act_rows(eds, [family] if family else eds.families())
     answer, code = None, EXIT_OK
     if day is not None:
         if not family:
             fail("--as-of needs a FAMILY")
         try:
             answer = eds.resolve(family, day).as_dict()
-        except EditionError as exc:
+        except in_time.EditionError as exc:  # no edition applies: that is the answer
             answer, code = {"error": str(exc), "kind": exc.kind, "act": exc.act}, EXIT_FINDINGS
     if fmt == "json":
         click.echo(dumps({"acts": rows, **({"as_of": day, "resolution": answer} if day else {})}))
     else:
-        for r in rows:
-            mark = "encoded" if r["encoded"] else "not encoded"
-            dates = f"{text(r['valid_from']) if r['valid_from'] else 'unknown'} … {text(r['valid_to']) if r['valid_to'] else ('unknown' if not r['valid_from'] else 'no known end')}"
-            click.echo(f"{r['family'] + '@' + r['edition']:<30} {mark:<12} {dates:<26} {r['act']}")
-            if r["repealed_by"]:
-                click.echo(f"{'':<30} repealed by {r['repealed_by']}")
+        lines(reports.act_lines(rows))
         if day is not None:
             click.echo(f"\non {day}: " + (answer["error"] if "error" in answer else f"{answer['methodology']} — {'; '.join(answer['why'])}"))
     sys.exit(code)
@@ -715,25 +592,9 @@ def org_list(fmt: str, db: str | None) -> None:
     """
     import datetime as dt
 
-    from engine.history.organisations import OrgError, load_organisations
-    from engine.history.storage import StorageError
-
-    store = _store(db)
-    try:
-        recorded = store.bindings()
-        orgs = [o.with_history(recorded) for o in load_organisations().values()]
-    except (OrgError, StorageError) as exc:
-        fail(str(exc))
-    today = dt.date.today()
-    if fmt == "json":
-        click.echo(dumps([o.as_dict() for o in orgs]))
-        return
-    for o in orgs:
-        b = o.binding_on(today) or (max(o.bindings, key=lambda x: (x.valid_from, x.seq)) if o.bindings else None)
-        bound = f"{b.family}{'@' + b.edition if b.edition else ''} from {b.valid_from}" if b else "no binding"
-        click.echo(f"{o.id:<30} {o.kind:<22} {o.region.get('en', ''):<40} {bound}")
-        click.echo(f"    {o.name.get('kk', '')}")
-        click.echo(f"    {o.name.get('en', '')}")
+    recorded = _store(db).bindings()
+    orgs = [o.with_history(recorded) for o in engine("history.organisations").load_organisations().values()]
+    lines([dumps([o.as_dict() for o in orgs])] if fmt == "json" else engine("formats.reports").organisation_lines(orgs, dt.date.today()))
 
 
 @org_group.command("show")
@@ -753,43 +614,17 @@ def org_show(ctx: click.Context, org: str, as_of: str | None, fmt: str, db: str 
     """
     import datetime as dt
 
-    from engine.editions.in_time import EditionError, Editions
-    from engine.history.organisations import resolve_on
-
-    store = _store(db)
-    o = _org(org, store)
+    in_time = engine("editions.in_time")
+    o = _org(org, _store(db))
     day = _date(as_of, "--as-of") if as_of else dt.date.today()
     try:
-        r = resolve_on(o, day, Editions(registry(ctx)))
-        applies, code = r.as_dict(), EXIT_OK
-    except EditionError as exc:
+        applies, code = engine("history.organisations").resolve_on(o, day, in_time.Editions(registry(ctx))).as_dict(), EXIT_OK
+    except in_time.EditionError as exc:  # no edition applies: that is the answer
         applies, code = {"error": str(exc), "kind": exc.kind, "act": exc.act, "interpretations": [x.as_dict() for x in exc.readings]}, EXIT_FINDINGS
     if fmt == "json":
         click.echo(dumps({**o.as_dict(), "as_of": day, "applies": applies}))
-        sys.exit(code)
-    click.echo(f"{o.id}: {o.name.get('en', '')}")
-    click.echo(f"    {o.name.get('kk', '')}")
-    click.echo(f"  region: {o.region.get('en', '')} ({o.region.get('kk', '')}); kind: {o.kind}")
-    click.echo(f"  named in: {o.source}")
-    if o.note:
-        click.echo(f"  note: {o.note}")
-    click.echo("  bindings (oldest first; on a date the latest `from` on or before it applies):")
-    for b in sorted(o.bindings, key=lambda x: (x.valid_from, x.seq)):
-        pin = f"@{b.edition} (pinned)" if b.edition else " (edition by date)"
-        when = f" on {b.recorded_at}" if b.recorded_at else ""
-        click.echo(f"    from {b.valid_from}: {b.family}{pin}, by {b.by}{when} [{b.source}]")
-        click.echo(f"        why: {b.reason}")
-    if not o.bindings:
-        click.echo("    none")
-    click.echo(f"  on {day}:")
-    if "error" in applies:
-        click.echo(f"    no edition applies: {applies['error']}")
     else:
-        click.echo(f"    {applies['methodology']} ({applies['how']}: {applies['act']})")
-        for w in applies["why"]:
-            click.echo(f"    because {w}")
-        for x in applies["interpretations"]:
-            click.echo(f"    interpretation {x['id']} [{x['source']}]: {x['does']}")
+        lines(engine("formats.reports").organisation_detail_lines(o, day, applies))
     sys.exit(code)
 
 
@@ -811,37 +646,28 @@ def org_bind(ctx: click.Context, org: str, family: str, valid_from: str, edition
     Example:
       adisteme org bind zhanibek-akim-apparatus zhanibek --from 2023-04-13 --reason "No. 42 restated the methodology" --by "HR, A. Nurlanova"
     """
-    from engine.editions.in_time import EditionError, Editions
-    from engine.history.organisations import resolve_on
-    from engine.history.storage import StorageError
-
+    in_time = engine("editions.in_time")
     store = _store(db)
     o = _org(org, store)
     day = _date(valid_from, "--from")
     if not reason.strip() or not by.strip():
         fail("--reason and --by must not be empty")
     reg = registry(ctx)
-    eds = Editions(reg)
-    try:
-        if family not in eds.families():
-            fail(f"no methodology family '{family}' (known: {', '.join(eds.families())})")
-        if edition is not None:
-            entry = eds.entry(family, edition)
-            if not entry.encoded:
-                fail(f"{family}@{edition} ({entry.name}) is not encoded; only an encoded edition can be pinned")
-            reg.get(f"{family}@{edition}")
-    except RegistryError as exc:
-        fail(str(exc))
-    try:
-        b = store.add_binding(o.id, family, day, edition, reason.strip(), by.strip())
-    except StorageError as exc:
-        fail(str(exc))
+    eds = in_time.Editions(reg)
+    if family not in eds.families():
+        fail(f"no methodology family '{family}' (known: {', '.join(eds.families())})")
+    if edition is not None:
+        entry = eds.entry(family, edition)
+        if not entry.encoded:
+            fail(f"{family}@{edition} ({entry.name}) is not encoded; only an encoded edition can be pinned")
+        reg.get(f"{family}@{edition}")
+    b = store.add_binding(o.id, family, day, edition, reason.strip(), by.strip())
     click.echo(f"{o.id}: {b.describe()}")
     try:
-        r = resolve_on(o.with_history([b]), day, eds)
+        r = engine("history.organisations").resolve_on(o.with_history([b]), day, eds)
         click.echo(f"on {day}: {r.methodology_id} ({r.how})")
-    except EditionError as exc:
-        click.echo(f"warning: recorded, but on {day} no encoded edition applies: {exc}", err=True)
+    except in_time.EditionError as exc:  # the binding stands; it only cannot be used yet
+        note(f"warning: recorded, but on {day} no encoded edition applies: {exc}")
 
 
 @main.command("history")
@@ -856,20 +682,10 @@ def history_cmd(org_id: str | None, period: str | None, fmt: str, db: str | None
     Example:
       adisteme history --org wko-maslikhat-apparatus --period 2017
     """
-    from engine.history.storage import StorageError
-
-    try:
-        runs = _store(db).runs(org_id, period)
-    except StorageError as exc:
-        fail(str(exc))
-    if fmt == "json":
-        click.echo(dumps([r.as_dict() for r in runs]))
-        return
-    for r in runs:
-        click.echo(f"run {r.id:<5} {r.created_at}  {r.organisation or '—':<28} {r.period or '—':<8} {r.methodology:<22} "
-                   f"{r.evaluation:<12} {r.record_count} record(s), {r.error_count} with errors")
-    if not runs:
-        click.echo("no saved runs", err=True)
+    runs = [r.as_dict() for r in _store(db).runs(org_id, period)]
+    lines([dumps(runs)] if fmt == "json" else engine("formats.reports").run_lines(runs))
+    if not runs and fmt != "json":
+        note("no saved runs")
 
 
 @main.command("verify")
@@ -887,33 +703,9 @@ def verify_cmd(ctx: click.Context, run_id: int, fmt: str, db: str | None) -> Non
     Example:
       adisteme verify 12
     """
-    from engine.history.runs import RunError, verify
-    from engine.history.storage import StorageError
-
-    try:
-        v = verify(_store(db), registry(ctx), run_id)
-    except (RunError, StorageError) as exc:
-        fail(str(exc))
-    if fmt == "json":
-        click.echo(dumps(v.as_dict()))
-    else:
-        r = v.run
-        click.echo(f"run {r['id']}: {r['organisation']} {r['period']} {r['methodology']} {r['evaluation']}, saved {r['created_at']}")
-        click.echo(f"  receipt: {r['receipt'].get('engine')}, {r['receipt'].get('calendar_data')}, methodology SHA-256 {r['receipt'].get('methodology_sha256')}")
-        click.echo(f"  results: {v.reproduced} of {v.total} reproduce")
-        for d in v.differing:
-            click.echo(f"    {d['id']}: {d['problem']}")
-            if "stored" in d:
-                before, now = d["stored"].get("outputs", {}), d["now"].get("outputs", {})
-                for k in sorted(set(before) | set(now)):
-                    if before.get(k) != now.get(k):
-                        click.echo(f"      {k}: {text(before.get(k))} then, {text(now.get(k))} now")
-        for n in v.notes:
-            click.echo(f"  note: {n}")
-        for p in v.problems:
-            click.echo(f"  problem: {p}")
-        click.echo("reproduces" if v.reproduces else "does NOT reproduce")
-    sys.exit(EXIT_OK if v.reproduces else EXIT_FINDINGS)
+    v = engine("history.runs").verify(_store(db), registry(ctx), run_id).as_dict()
+    lines([dumps(v)] if fmt == "json" else engine("formats.reports").verification_lines(v))
+    sys.exit(EXIT_OK if v["reproduces"] else EXIT_FINDINGS)
 
 
 @main.command("calendar")
@@ -937,11 +729,7 @@ def calendar_cmd(ctx: click.Context, target: str, year: int, events: tuple[str, 
       adisteme calendar wko-maslikhat-apparatus 2017
       adisteme calendar wko-maslikhat@2017 2017 --event decision_date=2017-03-17 --format ics -o deadlines-2017.ics
     """
-    from engine.editions.in_time import Editions
-    from engine.formats.ics import to_ics
-    from engine.history.organisations import load_organisations, resolve_on
-    from engine.editions.yearcal import CalendarError, build
-
+    organisations = engine("history.organisations")
     if not 1 <= year <= 9998:
         fail(f"year {year} is out of range")
     given = {}
@@ -951,68 +739,28 @@ def calendar_cmd(ctx: click.Context, target: str, year: int, events: tuple[str, 
             fail(f"--event {item!r}: expected NAME=DATE, e.g. decision_date=2017-03-17")
         given[name.strip()] = _date(value, f"--event {name.strip()}")
     reg = registry(ctx)
-    eds = Editions(reg)
-    try:
-        orgs = load_organisations() if "@" not in target else {}
-    except RegistryError as exc:
-        fail(str(exc))
+    eds = engine("editions.in_time").Editions(reg)
+    orgs = organisations.load_organisations() if "@" not in target else {}
     if target in orgs:
         o = _org(target, _store(db))
-        resolve_day = lambda day: resolve_on(o, day, eds)  # noqa: E731
+        resolve_day = lambda day: organisations.resolve_on(o, day, eds)  # noqa: E731
     else:
         try:
             mid = reg.resolve_id(target)
-        except RegistryError as exc:
+        except RegistryError as exc:  # neither a methodology nor an organisation: say both
             fail(f"{exc}; and no organisation '{target}' (see `adisteme org list`)")
         resolve_day = lambda day: eds.named(mid, day)  # noqa: E731
-    if output and not Path(output).resolve().parent.is_dir():
-        fail(f"{output}: the folder {Path(output).resolve().parent} does not exist")
-    try:
-        cal = build(target, year, given, reg, resolve_day)
-    except (CalendarError, RegistryError) as exc:
-        fail(str(exc))
+    if output:
+        check_folder(output)
+    cal = engine("editions.yearcal").build(target, year, given, reg, resolve_day)
     for p in cal.problems:
-        click.echo(f"adisteme: {p}", err=True)
+        note(f"adisteme: {p}")
     for s in cal.spans:
         if s.get("methodology"):
-            click.echo(f"note: {s['from']} … {s['to']}: {s['methodology']} ({s['how']}): {'; '.join(s['why'])}", err=True)
-    out = Destination(output, lambda t: click.echo(t, nl=False))
-    try:
-        if fmt == "json":
-            out.write(dumps(cal.as_dict()) + "\n")
-        elif fmt == "ics":
-            out.write(to_ics(cal))
-        else:
-            out.write(_calendar_table(cal) + "\n")
-        out.commit()
-    except BaseException:
-        out.discard()
-        raise
+            note(f"note: {s['from']} … {s['to']}: {s['methodology']} ({s['how']}): {'; '.join(s['why'])}")
+    with Destination(output, echo) as out:  # a file: whole or not at all
+        out.write(engine("formats.deadlines").render_calendar(cal, fmt))
     sys.exit(EXIT_FINDINGS if cal.problems else EXIT_OK)
-
-
-def _calendar_table(cal) -> str:
-    lines = [f"Deadlines of {cal.year} — {cal.target}"]
-    for s in cal.spans:
-        lines.append(f"  {s['from']} … {s['to']}: {s.get('methodology') or 'no encoded edition'}")
-    lines.append("")
-    rows = [(text(e.date), e.weekday, e.deadline, (e.label or {}).get("en", ""), ", ".join(e.cite), e) for e in cal.entries]
-    w = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(("date", "day", "deadline", "what", "cite"))]
-    lines.append("  ".join(h.ljust(w[i]) for i, h in enumerate(("date", "day", "deadline", "what", "cite"))).rstrip())
-    lines.append("  ".join("-" * x for x in w))
-    for r in rows:
-        lines.append("  ".join(str(c).ljust(w[i]) for i, c in enumerate(r[:5])).rstrip())
-        if len({e.methodology for e in cal.entries}) > 1:
-            lines.append(f"      under {r[5].methodology}")
-        for n in r[5].notes:
-            lines.append(f"      note: {n}")
-    pending = {(p["deadline"], p["needs"], p["rule"], ", ".join(p["cite"])): p for p in cal.pending}
-    if pending:
-        lines.append("")
-        lines.append("Not computed (give --event NAME=DATE):")
-        for deadline, needs, rule, cite in pending:
-            lines.append(f"  {deadline:<22} needs {needs:<24} {rule}  [{cite}]")
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":

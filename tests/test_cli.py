@@ -77,6 +77,26 @@ def test_command_help_has_an_example(command):
     assert "Example" in r.stdout
 
 
+def test_every_command_help_has_an_example():
+    def commands(group, path=()):
+        for name, command in group.commands.items():
+            yield (*path, name)
+            if hasattr(command, "commands"):
+                yield from commands(command, (*path, name))
+
+    every = list(commands(cli.main))
+    assert {"evaluate", "calendar", "verify", "org"} <= {c[0] for c in every} and ("org", "bind") in every
+    for command in every:
+        r = invoke(*command, "--help")
+        assert r.exit_code == 0 and "Example" in r.stdout, command
+
+
+def test_from_a_checkout_the_engine_is_the_top_level_package():
+    # installed, the same module is adisteme.cli and its engine adisteme.engine (tests/test_packaging.py)
+    assert cli.ENGINE == "engine"
+    assert cli.engine("formats.writers").__name__ == "engine.formats.writers"
+
+
 def test_version():
     r = invoke("--version")
     assert r.exit_code == 0

@@ -10,6 +10,7 @@ import ast
 from decimal import Decimal
 from typing import Any, Iterable, Optional
 
+from ..errors import AdistemeError
 from ..language.expressions import Expression
 from ..language.findings import Finding
 from ..language.functions import BUILTINS, OPERANDS, first_argument_of
@@ -372,7 +373,7 @@ def _alternatives(items: list[str]) -> str:
     return " or ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
 
 
-class _TypeProblem(Exception):
+class _TypeProblem(AdistemeError):
     def __init__(self, node: ast.AST, message: str):
         super().__init__(message)
         self.node, self.message = node, message

@@ -6,10 +6,12 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
+from ..errors import AdistemeError
+
 _PERIOD = re.compile(r"^(?P<year>[0-9]{4})(-[Qq](?P<quarter>[1-4]))?$")
 
 
-class PeriodError(ValueError):
+class PeriodError(AdistemeError, ValueError):
     """Text that is not a period."""
 
 

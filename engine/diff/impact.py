@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Optional
 
+from ..errors import AdistemeError
 from .compare import Comparison, Difference
 from ..evaluation.evaluator import Evaluator, Result, UnknownEvaluation
 from ..methodology.model import Methodology
@@ -28,7 +29,7 @@ _SECTION_OF_KIND = {
 }
 
 
-class ImpactError(Exception):
+class ImpactError(AdistemeError):
     """The evaluation cannot be run under both methodologies."""
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from ..errors import AdistemeError
 from .acts import check_acts_file
 from .registry import ACTS_FILE, Registry, RegistryError, check_document
 from ..language.source import Document, SourceError, load_text
@@ -27,7 +28,7 @@ from ..language.source import Document, SourceError, load_text
 _EDITION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
-class AmendError(Exception):
+class AmendError(AdistemeError):
     """The new edition cannot be made (it exists already, a bad edition name, ...)."""
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from ..errors import AdistemeError
 from ..language.findings import Finding
 from ..methodology.model import Methodology
 from .registry import Loaded, Registry, RegistryError, check_document
@@ -24,7 +25,7 @@ from ..language.source import SourceError, load_text
 _REV = re.compile(r"^(?P<path>.*?\.ya?ml)@(?P<rev>.+)$")
 
 
-class LoadError(Exception):
+class LoadError(AdistemeError):
     """The methodology asked for cannot be read or used."""
 
 

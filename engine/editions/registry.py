@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
+from ..errors import AdistemeError
 from ..analysis.checks import check
 from ..language.findings import Finding
 from ..methodology.model import Methodology, compile_document
@@ -31,7 +32,7 @@ _ID = re.compile(r"^(?P<family>[a-z0-9][a-z0-9-]*)(@(?P<edition>[A-Za-z0-9._-]+)
 _ANALYSABLE = {"band-gap", "gap-policy-unused", "cite-undefined", "interpretation-undefined", "band-unknown"}
 
 
-class RegistryError(LookupError):
+class RegistryError(AdistemeError, LookupError):
     """A methodology asked for does not exist, or cannot be used."""
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
+from ..errors import AdistemeError
 from . import in_time as editions
 from .in_time import EditionError, Resolution
 from ..evaluation.evaluator import Evaluator
@@ -23,7 +24,7 @@ YEAR_INPUT = "year"  # its input that takes the year; every other date input is 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-class CalendarError(LookupError):
+class CalendarError(AdistemeError, LookupError):
     """The calendar cannot be made (an unknown event, a methodology without a deadlines evaluation)."""
 
 

@@ -5,8 +5,9 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, Optional
+from typing import Any, Iterable, Mapping, Optional
 
+from ..errors import AdistemeError
 from .maps import coerce_map, map_json_schema
 
 _TRUE = {"true", "yes", "1", "иә", "ия", "да"}
@@ -14,7 +15,7 @@ _FALSE = {"false", "no", "0", "жоқ", "нет"}
 MISSING = object()
 
 
-class InputError(Exception):
+class InputError(AdistemeError):
     """A record's value does not fit its declared input. `field` may carry an index: plan_scores[2]."""
 
     def __init__(self, field: str, message: str):
@@ -171,6 +172,18 @@ class InputSpec:
         if self.optional:
             out = {"anyOf": [out, {"type": "null"}]}
         return out
+
+
+def record_schema(title: str, inputs: Mapping[str, InputSpec], names: Iterable[str]) -> dict:
+    """The JSON Schema (draft 7) of one input record: its `id`, then the inputs `names` (of `inputs`)."""
+    names = list(names)
+    props: dict[str, Any] = {"id": {"type": "string", "description": "the record's identifier"}}
+    props.update({name: inputs[name].json_schema() for name in names})
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": title,
+        "type": "object", "properties": props, "required": ["id"] + [n for n in names if inputs[n].required],
+    }
 
 
 def _plain(value: Decimal) -> Any:

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import AdistemeError
+
 
 @dataclass(frozen=True)
 class RecordError:
@@ -42,5 +44,5 @@ class Result:
         return not self.errors
 
 
-class UnknownEvaluation(LookupError):
+class UnknownEvaluation(AdistemeError, LookupError):
     pass

@@ -1,13 +1,7 @@
-"""Presenting results: JSON for machines, CSV for spreadsheets, a table and explanations for people."""
+"""Presenting results: JSON for machines, a table and explanations for people (writers.py writes them out)."""
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
-from pathlib import Path
-from typing import Callable
-from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from ..evaluation.evaluator import Result
 from ..language.values import dumps, number, text
@@ -64,41 +58,6 @@ def columns(m: Methodology, evaluation: str) -> list[str]:
     if spec.consequences:
         cols.append("consequences")
     return cols
-
-
-def csv_rows(results: Iterable[Result], cols: list[str]) -> Iterable[str]:
-    """CSV text, a header then one line per result (outputs flattened, errors joined)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(["id", *cols, "errors", "interpretations"])
-    yield buf.getvalue()
-    for r in results:
-        buf.seek(0)
-        buf.truncate()
-        writer.writerow([r.id, *(text(r.outputs.get(c)) if c in r.outputs else "" for c in cols),
-                         " | ".join(e.message for e in r.errors), "; ".join(r.interpretations)])
-        yield buf.getvalue()
-
-
-def write_xlsx(path: str, results: Iterable[Result], m: Methodology, evaluation: str) -> None:
-    """An Excel sheet of results (written whole: to a temporary name, then renamed)."""
-    from openpyxl import Workbook
-
-    cols = columns(m, evaluation)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(evaluation)
-    sheet.append(["id", "name", *cols, "rating (kk)", "errors", "interpretations"])
-    rating_scale = m.evaluations[evaluation].rating
-    for r in results:
-        kk = m.scales[rating_scale].band(r.outputs["rating"]).label.get("kk", "") if rating_scale and "rating" in r.outputs else ""
-        sheet.append([r.id, str(r.descriptive.get("name", "")), *(text(r.outputs.get(c)) if c in r.outputs else "" for c in cols),
-                      kk, " | ".join(e.message for e in r.errors), "; ".join(r.interpretations)])
-    tmp = Path(path).with_name(f".{Path(path).name}.partial")
-    try:
-        book.save(tmp)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def table(results: list[Result], m: Methodology) -> str:
@@ -161,30 +120,3 @@ def explanation(result: Result, m: Methodology) -> str:
     if result.interpretations:
         lines.append("  relied on: " + ", ".join(result.interpretations))
     return "\n".join(lines)
-
-
-class Destination:
-    """Where results go: a writer (stdout), or a file written under a temporary name and renamed
-    only when complete, so a failed run never leaves half a file behind."""
-
-    def __init__(self, path: str | None, echo: Callable[[str], None]):
-        self.path = Path(path) if path else None
-        self.tmp = self.path.with_name(f".{self.path.name}.partial") if self.path else None
-        self.fh = open(self.tmp, "w", encoding="utf-8", newline="") if self.tmp else None
-        self.echo = echo
-
-    def write(self, s: str) -> None:
-        if self.fh:
-            self.fh.write(s)
-        else:
-            self.echo(s)
-
-    def commit(self) -> None:
-        if self.fh and self.tmp and self.path:
-            self.fh.close()
-            self.tmp.replace(self.path)
-
-    def discard(self) -> None:
-        if self.fh and self.tmp:
-            self.fh.close()
-            self.tmp.unlink(missing_ok=True)

@@ -11,12 +11,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterator
 
+from ..errors import AdistemeError
 from ..language.source import SourceError, load_text
 
 FORMATS = ("csv", "json", "jsonl", "yaml", "xlsx")
 
 
-class RecordsError(Exception):
+class RecordsError(AdistemeError):
     """The data file as a whole cannot be read (not a single bad record)."""
 
 

@@ -22,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterator, Optional, Protocol
 
+from ..errors import AdistemeError
 from ..language.values import dumps
 from .organisations import Binding
 
@@ -70,7 +71,7 @@ CREATE TABLE IF NOT EXISTS bindings (
 """
 
 
-class StorageError(Exception):
+class StorageError(AdistemeError):
     """The history database cannot be opened or used."""
 
 

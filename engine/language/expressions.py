@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, Callable, Mapping
 
 import simpleeval
+from ..errors import AdistemeError
 
 MAX_LENGTH = 1000
 MAX_NODES = 200
@@ -46,7 +47,7 @@ _NODE_WORDS = {
 }
 
 
-class ExpressionError(Exception):
+class ExpressionError(AdistemeError):
     """An expression is not allowed or not well formed. `col` is 1-based within the expression."""
 
     def __init__(self, message: str, col: int = 1):
@@ -54,7 +55,7 @@ class ExpressionError(Exception):
         self.col = col
 
 
-class EvaluationError(Exception):
+class EvaluationError(AdistemeError):
     """An expression failed on a record's values (division by zero, a gap, a tie, ...)."""
 
 

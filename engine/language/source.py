@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from ..errors import AdistemeError
 from .findings import Finding
 
 Path_ = tuple  # a path into the document: keys and list indexes
@@ -22,7 +23,7 @@ MAX_NODES = 200_000  # guards against alias bombs ("billion laughs")
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class SourceError(Exception):
+class SourceError(AdistemeError):
     """The file could not be read as YAML at all."""
 
     def __init__(self, finding: Finding):

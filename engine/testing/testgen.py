@@ -21,12 +21,13 @@ from decimal import Decimal
 from fractions import Fraction as F
 from typing import Any, Optional
 
+from ..errors import AdistemeError
 from ..analysis.ranges import Analysis, Examples, Use, band_interval, classify, filler, gap_interval, show, to_decimal
 from ..language.values import number
 from ..methodology.model import Methodology
 
 
-class TestgenError(Exception):
+class TestgenError(AdistemeError):
     pass
 
 
