@@ -20,9 +20,13 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
 
 from ..language.expressions import EvaluationError, Expression
+
+if TYPE_CHECKING:
+    from ..language.source import Document
+    from ..methodology.model import Methodology
 
 COLUMN_TYPES = ("integer", "decimal", "boolean", "string", "list", "label")
 ROW_KEYS = ("id", "cite", "label", "interpretations")  # a row's own keys; the others are column values
@@ -97,11 +101,10 @@ class Table:
         return self.interpretations + row.interpretations if row else ()
 
 
-def row_inputs(m: Any, names: Iterable[str]) -> dict[str, Table]:
+def row_inputs(m: Methodology, names: Iterable[str]) -> dict[str, Table]:
     """The inputs among `names` whose values are rows of a table (`type: enum, table: t`), with the table."""
-    raw = m.data.get("inputs") or {}
-    return {n: m.tables[raw[n]["table"]] for n in names
-            if isinstance(raw.get(n), dict) and raw[n].get("type") == "enum" and raw[n].get("table") in m.tables}
+    return {n: m.tables[m.inputs[n].table] for n in names
+            if n in m.inputs and m.inputs[n].type == "enum" and m.inputs[n].table in m.tables}
 
 
 # -- compiling ---------------------------------------------------------------------------------
@@ -191,8 +194,9 @@ def _table(value: Any, fn: str) -> Table:
 
 
 # -- checking ----------------------------------------------------------------------------------
-def check_tables(m: Any, error: Callable[..., None]) -> None:
-    """Columns, rows and references of every table. `error(path, message, code, severity="error", key=False)`."""
+def check_tables(m: Methodology, doc: Document, error: Callable[..., None]) -> None:
+    """Columns, rows and references of every table. `error(path, message, code, severity="error", key=False)`.
+    A row's cells are checked as written in `doc` (compiling turns them into values)."""
     others: dict[str, str] = {}
     for section in ("parameters", "inputs", "formulas", "deadlines", "scales", "bodies"):
         for name in getattr(m, section if section != "eligibility" else "rules"):
@@ -217,7 +221,7 @@ def check_tables(m: Any, error: Callable[..., None]) -> None:
             seen.add(row.id)
             if not row.cite:
                 error(rp, f"row '{row.id}' of table '{name}' has no citation; every row of the act's data cites where the act says it", "table-row-uncited")
-            raw = _raw_row(m, name, i)
+            raw = _raw_row(doc, name, i)
             for key in raw:
                 if key not in ROW_KEYS and key not in t.columns:
                     error(rp + (key,), f"table '{name}' has no column '{key}' (columns: {', '.join(t.columns) or 'none'})", "table-column-unknown", key=True)
@@ -238,8 +242,9 @@ def check_tables(m: Any, error: Callable[..., None]) -> None:
                             error(rp + (cid,), f"row '{row.id}', column '{cid}': '{ref}' is not a row of table '{col.ref}'", "table-key-undefined")
 
 
-def _raw_row(m: Any, table: str, i: int) -> dict:
-    rows = ((m.data.get("tables") or {}).get(table) or {}).get("rows") or []
+def _raw_row(doc: Document, table: str, i: int) -> dict:
+    data = doc.data if isinstance(doc.data, dict) else {}
+    rows = ((data.get("tables") or {}).get(table) or {}).get("rows") or []
     return rows[i] if i < len(rows) and isinstance(rows[i], dict) else {}
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..elements.applications import form_fields
 from ..elements.windows import iso_or_dash
 from ..language.expressions import EvaluationError
 from .results import RecordError
@@ -40,9 +39,10 @@ def check_applications(ev: Any, names: dict, failed: set, result: Any) -> list[d
                     ev._rely(item.interpretations)
                 continue
             if item.form and item.fields_given:
-                fields = form_fields(m, item.form)
+                form = m.documents.get(item.form)
+                fields = form.fields if form is not None else ()
                 filled = _ids(names.get(item.fields_given))
-                bad = [f for f in filled if f not in {str(x.get("id")) for x in fields}]
+                bad = [f for f in filled if f not in {x.id for x in fields}]
                 if bad:
                     result.errors.append(RecordError(item.fields_given, f"{item.fields_given}: {', '.join(map(repr, bad))} is not a field of "
                                                                         f"form '{item.form}' [{', '.join(m.element('document', item.form).cite)}]"))
@@ -51,8 +51,8 @@ def check_applications(ev: Any, names: dict, failed: set, result: Any) -> list[d
                 form_interps = m.element("document", item.form).interpretations
                 ev._rely(form_interps)
                 for f in fields:
-                    if not f.get("optional", False) and str(f.get("id")) not in filled:
-                        missing.append({"id": f"{item.form}.{f.get('id')}", "cite": form_cite, "label": f.get("label") or {}})
+                    if not f.optional and f.id not in filled:
+                        missing.append({"id": f"{item.form}.{f.id}", "cite": form_cite, "label": f.label})
         if missing:
             complete = False
             where = ", ".join(element.cite)

@@ -101,7 +101,7 @@ class Tracker:
         cov.items["deadlines"] = _unique(deadlines)
         unreachable = {(sid, i) for sid, scale in m.scales.items() for i, pol in enumerate(scale.policies)
                        if _gap_key(sid, next((g for g in scale.gaps() if (g.below, g.above) == pol.between), None)) in cov.not_counted["gap policies"]}
-        reportable = _reportable_interpretations(m.data, unreachable)
+        reportable = _reportable_interpretations(m, unreachable)
         cov.items["interpretations"] = list(m.interpretations)
         for iid in m.interpretations:
             if iid not in reportable:
@@ -167,12 +167,11 @@ class Tracker:
     def _rows(self, steps: dict) -> None:
         """Rows an enum input selects (its value is the row's id)."""
         tables = getattr(self.m, "tables", None) or {}
-        raw_inputs = self.m.data.get("inputs") or {}
         for name, step in steps.items():
-            raw = raw_inputs.get(name)
-            if step.kind == "input" and isinstance(raw, dict) and raw.get("table") in tables and isinstance(step.value, str):
-                if any(row.id == step.value for row in tables[raw["table"]].rows):
-                    self.cov.hit["table rows"].add(f"{raw['table']}.{step.value}")
+            spec = self.m.inputs.get(name)
+            if step.kind == "input" and spec is not None and spec.table in tables and isinstance(step.value, str):
+                if any(row.id == step.value for row in tables[spec.table].rows):
+                    self.cov.hit["table rows"].add(f"{spec.table}.{step.value}")
 
 
 def _gap_key(scale: str, gap: Any) -> str:
@@ -201,27 +200,15 @@ def _unique(items: Iterable[str]) -> list[str]:
     return out
 
 
-def _reportable_interpretations(data: dict, unreachable: set[tuple[str, int]]) -> set[str]:
+def _reportable_interpretations(m: Methodology, unreachable: set[tuple[str, int]]) -> set[str]:
     """Interpretations of elements a result can use (not those of gap policies no record reaches)."""
     found: set[str] = set()
-
-    def walk(v: Any, path: tuple) -> None:
-        if len(path) == 4 and path[0] == "scales" and path[2] == "gaps" and (path[1], path[3]) in unreachable:
-            return
-        if isinstance(v, dict):
-            for k, x in v.items():
-                if k == "interpretations" and isinstance(x, list):
-                    found.update(str(i) for i in x)
-                elif k == "interpretation" and isinstance(x, str):
-                    found.add(x)
-                else:
-                    walk(x, path + (k,))
-        elif isinstance(v, list):
-            for i, x in enumerate(v):
-                walk(x, path + (i,))
-
-    for section in _REPORTING:
-        walk(data.get(section), (section,))
+    for path, ids in m.interpretation_refs:
+        if path[0] not in _REPORTING:
+            continue
+        if len(path) > 4 and path[0] == "scales" and path[2] == "gaps" and (path[1], path[3]) in unreachable:
+            continue  # a gap policy no record reaches
+        found.update(ids)
     return found
 
 

@@ -155,14 +155,13 @@ def _fill_words(m: Methodology, use: Use, evaluation: str) -> str:
 # -- tables ---------------------------------------------------------------------------------------------
 def _table_blocks(m: Methodology, evaluation: str) -> list[list[str]]:
     e = m.evaluations[evaluation]
-    raw_inputs = (m.data.get("inputs") or {})
     tables = getattr(m, "tables", {}) or {}
     out: list[list[str]] = []
     for name in e.inputs:
-        raw = raw_inputs.get(name)
-        if not isinstance(raw, dict) or raw.get("type") != "enum" or raw.get("table") not in tables:
+        spec = m.inputs.get(name)
+        if spec is None or spec.type != "enum" or spec.table not in tables:
             continue
-        table = tables[raw["table"]]
+        table = tables[spec.table]
         lines = ["", f"  # table {table.id} [{', '.join(table.cite)}]: one case per row, through input {name} of evaluation '{evaluation}'"]
         fill = ", ".join(list(e.outputs)[:6]) or "the outputs"
         for row in table.rows:
