@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..language.values import number
 
+if TYPE_CHECKING:
+    from ..methodology.model import Methodology
 
-def eligibility_refusal(m: Any, rid: str, names: dict) -> dict:
+
+def eligibility_refusal(m: Methodology, rid: str, names: dict) -> dict:
     rule = m.rules[rid]
     element = m.element("eligibility", rid)
     values = {n: names.get(n) for n in sorted(rule.require.names) if n not in m.scales and n not in m.bodies}
