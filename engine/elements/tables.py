@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
 from ..language.expressions import EvaluationError, Expression
 
 if TYPE_CHECKING:
+    from ..analysis.checks import _Checker as Checker
     from ..language.source import Document
     from ..methodology.model import Methodology
 
@@ -261,7 +262,7 @@ def _type_problem(v: Any, col: Column) -> Optional[str]:
     return None if ok else f"expected a value of type {t}, got {v!r}"
 
 
-def check_calls(checker: Any, path: tuple, expr: Expression) -> None:
+def check_calls(checker: Checker, path: tuple, expr: Expression) -> None:
     """Columns named by the table functions exist; literal row ids and reference values do too."""
     m = checker.m
     for node in ast.walk(expr.tree):
@@ -276,7 +277,7 @@ def check_calls(checker: Any, path: tuple, expr: Expression) -> None:
             _check_column(checker, path, expr, fname, t, args, col_node, value_node)
 
 
-def _check_column(checker: Any, path: tuple, expr: Expression, fname: str, t: Table, args: list, col_node: Any, value_node: Any) -> None:
+def _check_column(checker: Checker, path: tuple, expr: Expression, fname: str, t: Table, args: list, col_node: Any, value_node: Any) -> None:
     m = checker.m
     if not (isinstance(col_node, ast.Constant) and isinstance(col_node.value, str)):
         checker.expr_error(path, expr, col_node, f"{fname}(): write the column of table '{t.id}' as a quoted name, e.g. '{next(iter(t.columns), 'kk')}'", "table-column-unknown")

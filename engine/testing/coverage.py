@@ -21,10 +21,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
 
 from ..analysis.ranges import Analysis, band_interval, classify, gap_interval
 from ..methodology.model import Methodology
+
+if TYPE_CHECKING:
+    from ..editions.registry import Registry
+    from ..elements.scales import Gap, Scale
+    from ..evaluation.results import Result
 
 CATEGORIES = ("bands", "gap policies", "table rows", "consequences", "eligibility rules", "deadlines", "interpretations", "input errors")
 # sections whose elements' interpretations a result can report
@@ -108,7 +113,7 @@ class Tracker:
                 cov.not_counted["interpretations"][iid] = "no result can report it: it is on the act, its validity, a form, an evaluation, or a gap no record reaches"
         cov.items["input errors"] = _unique(i for e in evaluations for i in e.inputs if i in m.inputs)
 
-    def _reached_through_gap(self, scale: Any, band_id: str, uses: list) -> bool:
+    def _reached_through_gap(self, scale: Scale, band_id: str, uses: list) -> bool:
         for gap in scale.gaps():
             policy = scale.policy_for(gap)
             if policy and policy.resolve in ("lower", "upper") and (gap.below if policy.resolve == "lower" else gap.above) == band_id:
@@ -117,7 +122,7 @@ class Tracker:
         return False
 
     # -- what a result went through ------------------------------------------------------------------
-    def add(self, result: Any, evaluation: str) -> None:
+    def add(self, result: Result, evaluation: str) -> None:
         m, hit = self.m, self.cov.hit
         e = m.evaluations.get(evaluation)
         if e is None:
@@ -157,7 +162,7 @@ class Tracker:
                 hit["input errors"].add(name)
         self._rows(steps)
 
-    def _classified(self, scale: Any, value: Decimal) -> None:
+    def _classified(self, scale: Scale, value: Decimal) -> None:
         band, gap = classify(scale, Fraction(value))
         if gap is not None and scale.policy_for(gap) is not None:
             self.cov.hit["gap policies"].add(_gap_key(scale.id, gap))
@@ -174,7 +179,7 @@ class Tracker:
                     self.cov.hit["table rows"].add(f"{spec.table}.{step.value}")
 
 
-def _gap_key(scale: str, gap: Any) -> str:
+def _gap_key(scale: str, gap: Optional[Gap]) -> str:
     if gap is None:
         return ""
     return f"{scale}: {gap.below or '(below)'}–{gap.above or '(above)'}"
@@ -227,7 +232,7 @@ def _watching_tables():
         yield
         return
 
-    def watched(rely: Any) -> dict:
+    def watched(rely: Callable[[Iterable[str]], None]) -> dict:
         functions = dict(original(rely))
 
         def wrap(name: str, fn: Any) -> Any:
@@ -271,7 +276,7 @@ def _watching_tables():
         Scale.classify = classify
 
 
-def run_files(paths: list, registry: Any) -> Iterator[tuple[Any, list, list]]:
+def run_files(paths: list, registry: Registry) -> Iterator[tuple[Any, list, list]]:
     """engine.testing.run_files with explanations on and the table rows each case reads (`table_rows`)."""
     from .cases import load_cases, run_case
 

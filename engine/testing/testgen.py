@@ -19,10 +19,14 @@ import json
 import math
 from decimal import Decimal
 from fractions import Fraction as F
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from ..analysis.ranges import Analysis, Examples, Use, band_interval, classify, filler, gap_interval, show, to_decimal
 from ..methodology.model import Methodology
+
+if TYPE_CHECKING:
+    from ..analysis.ranges import Range
+    from ..elements.scales import Band, Scale
 
 
 class TestgenError(Exception):
@@ -66,7 +70,7 @@ def generate(m: Methodology, evaluation: Optional[str] = None, *, today: Optiona
 
 
 # -- scales --------------------------------------------------------------------------------------------
-def _targets(use: Use, scale: Any) -> list[tuple[F, str]]:
+def _targets(use: Use, scale: Scale) -> list[tuple[F, str]]:
     """Values to test, each with where it lies: at each bound, the nearest values around it, inside reachable gaps."""
     r = use.range
     edges: dict[F, list[str]] = {}
@@ -96,7 +100,7 @@ def _targets(use: Use, scale: Any) -> list[tuple[F, str]]:
     return sorted(out.items())
 
 
-def _around(r: Any, b: F) -> tuple[Optional[F], Optional[F]]:
+def _around(r: Range, b: F) -> tuple[Optional[F], Optional[F]]:
     below, above = r.neighbours(b)
     if r.exact is None and r.step is None:  # any number: a tenth of the bound's last decimal place away
         places = max(0, -Decimal(str(to_decimal(b) or 0)).normalize().as_tuple().exponent) if to_decimal(b) is not None else 2
@@ -106,7 +110,7 @@ def _around(r: Any, b: F) -> tuple[Optional[F], Optional[F]]:
     return below, above
 
 
-def _kk(band: Any) -> str:
+def _kk(band: Band) -> str:
     return (band.label or {}).get("kk") or band.id
 
 
