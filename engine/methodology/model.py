@@ -112,7 +112,7 @@ class Methodology:
     edition: str
     path: str
     sha256: str
-    data: dict  # the file as written, for the diff, which compares two files as written; nothing else reads it
+    data: dict  # the file as written, for the diff, which compares two files as written; nothing else in the engine reads it
     act: dict
     validity: dict
     elements: dict[tuple[str, str], Element] = field(default_factory=dict)  # (kind, id) -> Element
