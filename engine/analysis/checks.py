@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 from decimal import Decimal
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
 
 from ..errors import AdistemeError
 from ..language.expressions import Expression
@@ -70,7 +70,7 @@ class _Checker:
                     self.error(("deadlines", name, "from"), f"deadline '{name}' counts from '{d.anchor}', which is not defined", "ref-undefined")
                 elif self.type_of(d.anchor) not in ("date", "any"):
                     self.error(("deadlines", name, "from"), f"deadline '{name}' counts from '{d.anchor}', which is not a date", "type-mismatch")
-        tables.check_tables(m, self.error)
+        tables.check_tables(m, self.doc, self.error)
         maps.check_constraints(self)
         extensions.check_all(self)  # cohorts, applications, windows
         self.cycles()
@@ -297,23 +297,22 @@ class _Checker:
     def history_sources(self) -> None:
         """An input's `from_history` must name an evaluation and a value it reports, of the input's kind."""
         m = self.m
-        for name, raw in (m.data.get("inputs") or {}).items():
-            src = raw.get("from_history") if isinstance(raw, dict) else None
-            if not isinstance(src, dict):
+        for name, spec in m.inputs.items():
+            src = spec.from_history
+            if src is None:
                 continue
             p = ("inputs", name, "from_history")
-            e = m.evaluations.get(src.get("evaluation"))
+            e = m.evaluations.get(src.evaluation)
             if e is None:
-                self.error(p + ("evaluation",), f"input '{name}' is taken from evaluation '{src.get('evaluation')}', which is not defined", "ref-undefined")
+                self.error(p + ("evaluation",), f"input '{name}' is taken from evaluation '{src.evaluation}', which is not defined", "ref-undefined")
                 continue
             reported = set(e.outputs) | ({"score"} if e.score else set()) | ({"rating"} if e.rating else set())
-            if src.get("output") not in reported:
-                self.error(p + ("output",), f"evaluation '{e.id}' does not report '{src.get('output')}' (it reports: {', '.join(sorted(reported))})", "ref-undefined")
-            spec = m.inputs.get(name)
-            want_list = src.get("periods") == "quarters"
-            if spec is not None and (spec.type == "list") != want_list:
+            if src.output not in reported:
+                self.error(p + ("output",), f"evaluation '{e.id}' does not report '{src.output}' (it reports: {', '.join(sorted(reported))})", "ref-undefined")
+            want_list = src.periods == "quarters"
+            if (spec.type == "list") != want_list:
                 kind = "a list" if want_list else "a single value"
-                self.error(p + ("periods",), f"periods '{src.get('periods')}' gives {kind}, but input '{name}' is of type {spec.type}", "type-mismatch")
+                self.error(p + ("periods",), f"periods '{src.periods}' gives {kind}, but input '{name}' is of type {spec.type}", "type-mismatch")
 
     def band_literals(self, cid: str, when: Expression, bands: set[str], evaluation: str) -> None:
         enum_values: set[str] = set()
@@ -358,7 +357,7 @@ class _Checker:
     def interpretations(self) -> None:
         defined = self.m.interpretations
         used: set[str] = set()
-        for path, ids in _interpretation_refs(self.m.data):
+        for path, ids in self.m.interpretation_refs:
             for i, ref in enumerate(ids):
                 used.add(ref)
                 if ref not in defined:
@@ -377,20 +376,3 @@ class _TypeProblem(AdistemeError):
     def __init__(self, node: ast.AST, message: str):
         super().__init__(message)
         self.node, self.message = node, message
-
-
-def _interpretation_refs(data: Any, path: tuple = ()) -> Iterable[tuple[tuple, list[str]]]:
-    """Every `interpretations: [...]` list and gap `interpretation:` in the document, with its path."""
-    if isinstance(data, dict):
-        for k, v in data.items():
-            if k == "interpretations" and path and path[0] == "interpretations" and len(path) == 0:
-                continue
-            if k == "interpretations" and isinstance(v, list) and path != ():
-                yield path + (k,), [str(x) for x in v]
-            elif k == "interpretation" and isinstance(v, str):
-                yield path + (k,), [v]
-            elif not (path == () and k == "interpretations"):
-                yield from _interpretation_refs(v, path + (k,))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            yield from _interpretation_refs(v, path + (i,))

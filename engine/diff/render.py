@@ -118,16 +118,15 @@ def _element_cites(report: Report, section: str, eid: str, items: list[Differenc
     old = {v: k for k, v in report.comparison.renames.get(section, {}).items()}.get(eid, eid)
     out = []
     for m, name in ((report.comparison.a, old), (report.comparison.b, eid)):
-        table = m.data.get(section)
-        element = table.get(name) if isinstance(table, dict) else None
-        out.append(cites(element.get("cite")) if isinstance(element, dict) else ())
+        element = m.entry(section, name)
+        out.append(element.cite if element is not None else ())
     return tuple(out)
 
 
 def _label_of(report: Report, section: str, eid: str) -> str:
     for m in (report.comparison.b, report.comparison.a):
-        element = (m.data.get(section) or {}).get(eid) if isinstance(m.data.get(section), dict) else None
-        label = element.get("label") if isinstance(element, dict) else None
+        element = m.entry(section, eid)
+        label = element.label if element is not None else None
         if isinstance(label, dict) and label.get("kk"):
             return f"«{label['kk']}»"
     return ""

@@ -11,9 +11,13 @@ not know is an error for the record, never ignored.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 from ..language.citations import cites
+
+if TYPE_CHECKING:
+    from ..analysis.checks import _Checker as Checker
+    from ..methodology.model import Compiler
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,7 @@ class Application:
         return [self.given] + [i.fields_given for i in self.items if i.fields_given]
 
 
-def compile_application(c: Any, name: str, raw: dict, path: tuple) -> Application:
+def compile_application(c: Compiler, name: str, raw: dict, path: tuple) -> Application:
     items = tuple(
         Item(id=str(i.get("id")), cite=cites(i.get("cite")), label=i.get("label") or {}, optional=bool(i.get("optional", False)),
              form=i.get("form"), fields_given=i.get("fields_given"), interpretations=tuple(i.get("interpretations", ())))
@@ -50,14 +54,8 @@ def compile_application(c: Any, name: str, raw: dict, path: tuple) -> Applicatio
                        interpretations=tuple(raw.get("interpretations", ())), given=str(raw.get("given", "")), items=items)
 
 
-def form_fields(m: Any, form: str) -> list[dict]:
-    """The fields of a `documents` entry, as written (id, label, optional)."""
-    doc = (m.data.get("documents") or {}).get(form)
-    return [f for f in (doc or {}).get("fields", []) if isinstance(f, dict)]
-
-
 # -- semantic checks ---------------------------------------------------------------------------------
-def check(ck: Any) -> None:
+def check(ck: Checker) -> None:
     m = ck.m
     for name, a in m.applications.items():
         p = ("applications", name)
@@ -66,7 +64,7 @@ def check(ck: Any) -> None:
         for dup in sorted({i for i in ids if ids.count(i) > 1}):
             ck.error(p + ("items", ids.index(dup), "id"), f"application '{name}' lists item '{dup}' twice", "item-duplicate")
         for n, item in enumerate(a.items):
-            if item.form and item.form not in (m.data.get("documents") or {}):
+            if item.form and item.form not in m.documents:
                 ck.error(p + ("items", n, "form"), f"item '{item.id}' is the form '{item.form}', which is not in documents", "ref-undefined")
             if item.fields_given:
                 _list_input(ck, p + ("items", n, "fields_given"), name, item.fields_given)
@@ -76,7 +74,7 @@ def check(ck: Any) -> None:
                 ck.error(("evaluations", name, "applications", i), f"evaluation '{name}' lists application '{aid}', which is not defined", "ref-undefined")
 
 
-def _list_input(ck: Any, path: tuple, name: str, input_id: str) -> None:
+def _list_input(ck: Checker, path: tuple, name: str, input_id: str) -> None:
     spec = ck.m.inputs.get(input_id)
     if spec is None:
         ck.error(path, f"application '{name}' reads '{input_id}', which is not an input", "ref-undefined")

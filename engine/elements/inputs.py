@@ -25,6 +25,16 @@ class InputError(AdistemeError):
 
 
 @dataclass(frozen=True)
+class HistorySource:
+    """Where a run takes an input a record omits: `output` of the stored `evaluation` results
+    (`periods`: quarters, the four quarters' values as a list; previous_year, the year before's value)."""
+
+    evaluation: str
+    output: str
+    periods: str
+
+
+@dataclass(frozen=True)
 class InputSpec:
     id: str
     type: str  # integer | decimal | boolean | date | string | enum | list | map
@@ -40,6 +50,8 @@ class InputSpec:
     optional: bool = False
     interpretations: tuple[str, ...] = ()
     keys: tuple[str, ...] = ()  # map: the keys allowed (empty = any)
+    table: Optional[str] = None  # enum: the table whose row ids are its values
+    from_history: Optional[HistorySource] = None
 
     @property
     def required(self) -> bool:

@@ -17,10 +17,17 @@ import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
 
 from ..language.expressions import EvaluationError, Expression
 from ..language.values import quoted, text  # presentation of values, as in tables
+
+if TYPE_CHECKING:
+    from ..analysis.checks import _Checker as Checker
+    from ..language.expressions import Interpreter
+    from ..methodology.model import Compiler
+    from .inputs import InputSpec
+
 
 @dataclass(frozen=True)
 class ForEach:
@@ -58,7 +65,7 @@ class Constraint:
 
 
 # -- compiling ---------------------------------------------------------------------------------
-def compile_for_each(c: Any, path: tuple, raw: Any) -> Optional[ForEach]:
+def compile_for_each(c: Compiler, path: tuple, raw: Any) -> Optional[ForEach]:
     """`for_each: {in, as, when?}` of a formula or constraint; problems become findings of compiler `c`."""
     if not isinstance(raw, dict):
         return None
@@ -72,7 +79,7 @@ def compile_for_each(c: Any, path: tuple, raw: Any) -> Optional[ForEach]:
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 
 
-def compile_message(c: Any, path: tuple, text: str) -> Optional[tuple]:
+def compile_message(c: Compiler, path: tuple, text: str) -> Optional[tuple]:
     """'{competency}: {count(x)} given' -> ('', Expression, ': ', Expression, ' given'); {{ and }} are braces."""
     parts: list = []
     pos = 0
@@ -90,7 +97,7 @@ def compile_message(c: Any, path: tuple, text: str) -> Optional[tuple]:
     return tuple(p for p in parts if p != "") if ok else None
 
 
-def compile_constraints(c: Any, data: dict, cites: Callable[[Any], tuple[str, ...]]) -> dict[str, list[Constraint]]:
+def compile_constraints(c: Compiler, data: dict, cites: Callable[[Any], tuple[str, ...]]) -> dict[str, list[Constraint]]:
     out: dict[str, list[Constraint]] = {}
     for name, raw in (data.get("inputs") or {}).items():
         if not isinstance(raw, dict) or not isinstance(raw.get("constraints"), list):
@@ -110,7 +117,7 @@ def compile_constraints(c: Any, data: dict, cites: Callable[[Any], tuple[str, ..
 
 
 # -- map inputs --------------------------------------------------------------------------------
-def coerce_map(spec: Any, raw: Any, name: str, error: Callable[[str, str], Exception]) -> dict:
+def coerce_map(spec: InputSpec, raw: Any, name: str, error: Callable[[str, str], Exception]) -> dict:
     """A map input's value: keys checked against spec.keys (when given), values by spec.items."""
     where = spec.where()
     if isinstance(raw, str):
@@ -158,7 +165,7 @@ def _parse_cell(text: str, name: str, where: str, error: Callable[[str, str], Ex
     return out
 
 
-def map_json_schema(spec: Any) -> dict:
+def map_json_schema(spec: InputSpec) -> dict:
     out: dict[str, Any] = {"type": "object", "additionalProperties": spec.items.json_schema() if spec.items else {}}
     if spec.keys:
         out["propertyNames"] = {"enum": list(spec.keys)}
@@ -166,7 +173,7 @@ def map_json_schema(spec: Any) -> dict:
 
 
 # -- evaluating --------------------------------------------------------------------------------
-def run_for_each(interpreter: Any, each: ForEach, expr: Expression, names: dict) -> dict:
+def run_for_each(interpreter: Interpreter, each: ForEach, expr: Expression, names: dict) -> dict:
     items = interpreter.run(each.source, names)
     if not isinstance(items, list):
         raise EvaluationError(f"for_each needs a list to go through, got {quoted(items)}")
@@ -185,7 +192,7 @@ def run_for_each(interpreter: Any, each: ForEach, expr: Expression, names: dict)
     return out
 
 
-def constraint_failures(interpreter: Any, k: Constraint, names: dict) -> list[str]:
+def constraint_failures(interpreter: Interpreter, k: Constraint, names: dict) -> list[str]:
     """The rendered messages of the items (or the one record) for which `require` does not hold."""
     if k.each is None:
         return [] if interpreter.run(k.require, names) else [_render(interpreter, k.message, names)]
@@ -203,12 +210,12 @@ def constraint_failures(interpreter: Any, k: Constraint, names: dict) -> list[st
     return failed
 
 
-def _render(interpreter: Any, message: tuple, scope: dict) -> str:
+def _render(interpreter: Interpreter, message: tuple, scope: dict) -> str:
     return "".join(text(interpreter.run(p, scope)) if isinstance(p, Expression) else p for p in message)
 
 
 # -- checking ----------------------------------------------------------------------------------
-def check_for_each(checker: Any, path: tuple, each: ForEach) -> dict:
+def check_for_each(checker: Checker, path: tuple, each: ForEach) -> dict:
     """Check the `in` and `when` of a for_each; returns the extra names its body may use."""
     m = checker.m
     if m.kind_of(each.var) is not None or each.var in ("rating", "score"):
@@ -220,7 +227,7 @@ def check_for_each(checker: Any, path: tuple, each: ForEach) -> dict:
     return extra
 
 
-def check_constraints(checker: Any) -> None:
+def check_constraints(checker: Checker) -> None:
     m = checker.m
     for name, ks in m.constraints.items():
         for k in ks:

@@ -21,10 +21,15 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable, ClassVar, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Optional
 
 from ..language.expressions import EvaluationError, Expression
 from ..language.functions import BUILTINS, Operand
+
+if TYPE_CHECKING:
+    from ..analysis.checks import _Checker as Checker
+    from ..language.source import Document
+    from ..methodology.model import Methodology
 
 COLUMN_TYPES = ("integer", "decimal", "boolean", "string", "list", "label")
 ROW_KEYS = ("id", "cite", "label", "interpretations")  # a row's own keys; the others are column values
@@ -91,11 +96,10 @@ class Table(Operand):
         return self.interpretations + row.interpretations if row else ()
 
 
-def row_inputs(m: Any, names: Iterable[str]) -> dict[str, Table]:
+def row_inputs(m: Methodology, names: Iterable[str]) -> dict[str, Table]:
     """The inputs among `names` whose values are rows of a table (`type: enum, table: t`), with the table."""
-    raw = m.data.get("inputs") or {}
-    return {n: m.tables[raw[n]["table"]] for n in names
-            if isinstance(raw.get(n), dict) and raw[n].get("type") == "enum" and raw[n].get("table") in m.tables}
+    return {n: m.tables[m.inputs[n].table] for n in names
+            if n in m.inputs and m.inputs[n].type == "enum" and m.inputs[n].table in m.tables}
 
 
 # -- compiling ---------------------------------------------------------------------------------
@@ -134,8 +138,9 @@ def _value(v: Any, column: Optional[Column]) -> Any:
 
 
 # -- checking ----------------------------------------------------------------------------------
-def check_tables(m: Any, error: Callable[..., None]) -> None:
-    """Columns, rows and references of every table. `error(path, message, code, severity="error", key=False)`."""
+def check_tables(m: Methodology, doc: Document, error: Callable[..., None]) -> None:
+    """Columns, rows and references of every table. `error(path, message, code, severity="error", key=False)`.
+    A row's cells are checked as written in `doc` (compiling turns them into values)."""
     others: dict[str, str] = {}
     for section in ("parameters", "inputs", "formulas", "deadlines", "scales", "bodies"):
         for name in getattr(m, section if section != "eligibility" else "rules"):
@@ -160,7 +165,7 @@ def check_tables(m: Any, error: Callable[..., None]) -> None:
             seen.add(row.id)
             if not row.cite:
                 error(rp, f"row '{row.id}' of table '{name}' has no citation; every row of the act's data cites where the act says it", "table-row-uncited")
-            raw = _raw_row(m, name, i)
+            raw = _raw_row(doc, name, i)
             for key in raw:
                 if key not in ROW_KEYS and key not in t.columns:
                     error(rp + (key,), f"table '{name}' has no column '{key}' (columns: {', '.join(t.columns) or 'none'})", "table-column-unknown", key=True)
@@ -181,8 +186,9 @@ def check_tables(m: Any, error: Callable[..., None]) -> None:
                             error(rp + (cid,), f"row '{row.id}', column '{cid}': '{ref}' is not a row of table '{col.ref}'", "table-key-undefined")
 
 
-def _raw_row(m: Any, table: str, i: int) -> dict:
-    rows = ((m.data.get("tables") or {}).get(table) or {}).get("rows") or []
+def _raw_row(doc: Document, table: str, i: int) -> dict:
+    data = doc.data if isinstance(doc.data, dict) else {}
+    rows = ((data.get("tables") or {}).get(table) or {}).get("rows") or []
     return rows[i] if i < len(rows) and isinstance(rows[i], dict) else {}
 
 
@@ -199,7 +205,7 @@ def _type_problem(v: Any, col: Column) -> Optional[str]:
     return None if ok else f"expected a value of type {t}, got {v!r}"
 
 
-def check_calls(checker: Any, path: tuple, expr: Expression) -> None:
+def check_calls(checker: Checker, path: tuple, expr: Expression) -> None:
     """Columns named by the table functions exist; literal row ids and reference values do too."""
     m = checker.m
     for node in ast.walk(expr.tree):
@@ -214,7 +220,7 @@ def check_calls(checker: Any, path: tuple, expr: Expression) -> None:
             _check_column(checker, path, expr, fname, t, args, col_node, value_node)
 
 
-def _check_column(checker: Any, path: tuple, expr: Expression, fname: str, t: Table, args: list, col_node: Any, value_node: Any) -> None:
+def _check_column(checker: Checker, path: tuple, expr: Expression, fname: str, t: Table, args: list, col_node: Any, value_node: Any) -> None:
     m = checker.m
     if not (isinstance(col_node, ast.Constant) and isinstance(col_node.value, str)):
         checker.expr_error(path, expr, col_node, f"{fname}(): write the column of table '{t.id}' as a quoted name, e.g. '{next(iter(t.columns), 'kk')}'", "table-column-unknown")

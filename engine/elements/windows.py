@@ -5,18 +5,23 @@ day, both included) or made of whole calendar months of a year (`months: {from, 
 A window with a `date` checks that date: a date outside it is a refusal that names the window's
 paragraph, the date and the window's first and last day.
 
-The module knows nothing of evaluation: `engine.evaluate` calls `check_record`, and
-`engine.checks` calls `check`, each with its own object (duck-typed) so there is no import cycle.
+The module knows nothing of evaluation: the evaluator's admission (evaluation/admission.py) reads a
+window's `bounds`, and the checker (analysis/checks.py) calls `check`; their types are imported for
+type checking only, so there is no import upward.
 """
 from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from ..language.citations import cites
 from ..language.expressions import EvaluationError, Expression
+
+if TYPE_CHECKING:
+    from ..analysis.checks import _Checker as Checker
+    from ..methodology.model import Compiler
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,7 @@ class Window:
             out += sorted(self.year.names)
         return out
 
-    def bounds(self, names: dict, run) -> tuple[Optional[dt.date], Optional[dt.date]]:
+    def bounds(self, names: dict, run: Callable[[Expression, dict], Any]) -> tuple[Optional[dt.date], Optional[dt.date]]:
         """(first day, last day); None where a deadline it needs was not computed."""
         if self.months is not None:
             year = run(self.year, names) if self.year is not None else None
@@ -55,7 +60,7 @@ class Window:
         return f"{iso_or_dash(opens)} … {iso_or_dash(closes)}"
 
 
-def compile_window(c: Any, name: str, raw: dict, path: tuple) -> Window:
+def compile_window(c: Compiler, name: str, raw: dict, path: tuple) -> Window:
     months = raw.get("months")
     year = c.expression(path + ("year",), raw["year"]) if "year" in raw else None
     return Window(
@@ -67,7 +72,7 @@ def compile_window(c: Any, name: str, raw: dict, path: tuple) -> Window:
 
 
 # -- semantic checks ---------------------------------------------------------------------------------
-def check(ck: Any) -> None:
+def check(ck: Checker) -> None:
     """Windows refer to deadlines and a date that exist; evaluations to windows that exist."""
     m = ck.m
     for name, w in m.windows.items():

@@ -1,7 +1,8 @@
 """Running an evaluation over a whole set of records: the cohort's ranking, quotas, places and ties.
 
-Each record is first evaluated on its own (`engine.evaluate.Evaluator`: inputs, formulas,
-eligibility, windows, applications, score). Then the cohort (`engine.cohort`) is applied to all of
+Each record is first evaluated on its own (`evaluation.evaluator.Evaluator`: inputs, formulas,
+eligibility, windows, applications, score), keeping its scope (names and trace). Then the cohort
+(`elements.cohorts`) is applied to all of
 them at once: records over a `limits` quota are refused; the admitted records are ranked within
 their group; each gets `rank`, `advances` and/or `place`, or `tie` when the act leaves the decision
 to a body; and only then are the evaluation's consequences decided, with `place`, `advances` and
@@ -16,9 +17,10 @@ from decimal import Decimal
 from typing import Any, Iterable, Iterator, Mapping, Optional
 
 from ..calendar.workdays import WorkCalendar
-from ..elements.cohorts import Entry, TieBlock, quota, rank_group
-from .evaluator import Evaluator, RecordError, Result, Step
+from ..elements.cohorts import Entry, Outcome, TieBlock, quota, rank_group
+from .evaluator import Evaluator
 from ..methodology.model import Methodology
+from .results import RecordError, Result, Step
 
 
 def make_evaluator(methodology: Methodology, evaluation: str, *, calendar: Optional[WorkCalendar] = None, explain: bool = False):
@@ -40,7 +42,6 @@ class CohortEvaluator:
 
     def __init__(self, methodology: Methodology, evaluation: str, *, calendar: Optional[WorkCalendar] = None, explain: bool = False):
         self.inner = Evaluator(methodology, evaluation, calendar=calendar, explain=explain)
-        self.inner.keep_scope = True
         self.m = methodology
         self.spec = self.inner.spec
         self.cohort = methodology.cohorts[self.spec.cohort]
@@ -57,13 +58,13 @@ class CohortEvaluator:
 
     # the cohort --------------------------------------------------------------------------------------
     def run(self, records: list[Mapping[str, Any]]) -> list[Result]:
-        self.ties = []
-        results = [self.inner.evaluate(r, i) for i, r in enumerate(records)]
+        needing: list[dict] = []  # every tie needing a decision
+        results = [self.inner.evaluate(r, i, keep_scope=True) for i, r in enumerate(records)]
         co, m = self.cohort, self.m
         usable = [i for i, r in enumerate(results) if r.ok and r.scope is not None]
         for i in usable:
             if co.group_by:
-                results[i].outputs["group"] = _plain(results[i].scope[0].get(co.group_by))
+                results[i].outputs["group"] = _plain(results[i].scope.names.get(co.group_by))
         self._limits(results, usable)
         if co.limits:
             for i in usable:
@@ -71,7 +72,7 @@ class CohortEvaluator:
         admitted = [i for i in usable if not results[i].outputs.get("refusals")]
         groups: dict[Any, list[int]] = {}
         for i in admitted:
-            names = results[i].scope[0]
+            names = results[i].scope.names
             key = tuple(names.get(n) for n in (co.rank_by, *co.tie_break)) if co.rank_by else ()
             if any(not isinstance(k, Decimal) for k in key):
                 missing = [n for n, k in zip((co.rank_by, *co.tie_break), key) if not isinstance(k, Decimal)]
@@ -81,7 +82,7 @@ class CohortEvaluator:
         top = quota(m, co.advance.top) if co.advance else None
         places = [(p.id, p.count) for p in co.places]
         for group, members in groups.items():
-            entries = [Entry(results[i].id, i, tuple(results[i].scope[0].get(n) for n in (co.rank_by, *co.tie_break)) if co.rank_by else ()) for i in members]
+            entries = [Entry(results[i].id, i, tuple(results[i].scope.names.get(n) for n in (co.rank_by, *co.tie_break)) if co.rank_by else ()) for i in members]
             if co.rank_by:
                 outcomes, ties = rank_group(entries, co.order, top, places)
             else:
@@ -89,7 +90,7 @@ class CohortEvaluator:
             tied = {}
             for t in ties:
                 summary = self._tie(group, t, results)
-                self.ties.append(summary)
+                needing.append(summary)
                 for i in t.indices:
                     tied[i] = summary
             for i in members:
@@ -103,7 +104,10 @@ class CohortEvaluator:
                     r.outputs["place"] = None
                 r.outputs["tie"] = None
         for i in usable:
-            results[i].scope = None
+            r = results[i]
+            r.scope.trace.report(r)
+            r.scope = None
+        self.ties = needing
         return results
 
     def _limits(self, results: list[Result], usable: list[int]) -> None:
@@ -113,7 +117,7 @@ class CohortEvaluator:
             at_most = quota(m, lim.at_most)
             counts: dict[Any, list[int]] = {}
             for i in usable:
-                counts.setdefault(results[i].scope[0].get(lim.per), []).append(i)
+                counts.setdefault(results[i].scope.names.get(lim.per), []).append(i)
             for value, members in counts.items():
                 if value is None or len(members) <= at_most:
                     continue
@@ -128,7 +132,7 @@ class CohortEvaluator:
                                    f"({', '.join(ids)}), at most {at_most}; the act does not say which to keep, so none is admitted",
                     }
                     r.outputs["refusals"] = list(r.outputs.get("refusals") or []) + [refusal]
-                    self._rely(r, lim.interpretations)
+                    r.scope.trace.rely(lim.interpretations)
 
     def _tie(self, group: Any, t: TieBlock, results: list[Result]) -> dict:
         co, m = self.cohort, self.m
@@ -142,16 +146,16 @@ class CohortEvaluator:
         else:
             top = quota(m, co.advance.top) if co.advance else 0
             what = f"{t.advance_slots} advancing place(s) (the top {top} advance, {', '.join(co.advance.cite) if co.advance else ''})"
-        value = results[t.indices[0]].scope[0].get(co.rank_by)
+        value = results[t.indices[0]].scope.names.get(co.rank_by)
         message = (f"tie{' in ' + str(_plain(group)) if group is not None else ''}: {', '.join(t.ids)} have {co.rank_by} = {_plain(value)}, "
                    f"positions {a}–{b}, for {what}; the act sets no tie-break [{rule_cite}]; decided by {who}")
         return {"cohort": co.id, "group": _plain(group), "positions": [a, b], "records": list(t.ids), "value": value,
                 "for": "places" if t.places else "advance", "places": [p or None for p in t.places] if t.places else None,
                 "slots": t.advance_slots, "decided_by": body, "message": message}
 
-    def _apply(self, r: Result, outcome: Any, tie: Optional[dict]) -> None:
-        co, m, ev = self.cohort, self.m, self.inner
-        names, failed = r.scope
+    def _apply(self, r: Result, outcome: Optional[Outcome], tie: Optional[dict]) -> None:
+        co, m = self.cohort, self.m
+        names, trace = r.scope.names, r.scope.trace
         if co.rank_by:
             r.outputs["rank"] = Decimal(outcome.rank) if outcome else None
         if co.advance:
@@ -160,38 +164,29 @@ class CohortEvaluator:
             r.outputs["place"] = outcome.place if outcome else None
         if co.rank_by:
             r.outputs["tie"] = tie
-        self._rely(r, co.interpretations)
+        trace.rely(co.interpretations)
         for part in (co.advance, *co.places):
             if part is not None:
-                self._rely(r, part.interpretations)
+                trace.rely(part.interpretations)
         if tie is not None and co.ties is not None:
-            self._rely(r, co.ties.interpretations)
+            trace.rely(co.ties.interpretations)
             if co.ties.decided_by:
-                self._rely(r, m.element("body", co.ties.decided_by).interpretations)
+                trace.rely(m.element("body", co.ties.decided_by).interpretations)
         names.update(rank=r.outputs.get("rank"), advances=r.outputs.get("advances"), place=r.outputs.get("place"))
         if self.explain and co.rank_by:
             group = f" of {co.group_by} {_plain(names.get(co.group_by))}" if co.group_by else ""
-            ev._step(r, "rank", "cohort", r.outputs["rank"], f"position{group} by {co.rank_by} ({co.order})", "cohort",
-                     tuple(co.names()), name_kind=("cohort", co.id))
+            trace.step("rank", "cohort", r.outputs["rank"], f"position{group} by {co.rank_by} ({co.order})", tuple(co.names()), of=("cohort", co.id))
             if co.advance:
-                r.steps.append(Step("advances", "cohort", r.outputs["advances"], f"the top {quota(m, co.advance.top)} of each group advance",
+                trace.add(Step("advances", "cohort", r.outputs["advances"], f"the top {quota(m, co.advance.top)} of each group advance",
                                     co.advance.cite, co.advance.label, ("rank",), co.advance.interpretations))
             place = next((p for p in co.places if p.id == r.outputs.get("place")), None)
             if co.places:
-                r.steps.append(Step("place", "cohort", r.outputs["place"], "places in order of rank: " + ", ".join(f"{p.id} ({p.count})" for p in co.places),
+                trace.add(Step("place", "cohort", r.outputs["place"], "places in order of rank: " + ", ".join(f"{p.id} ({p.count})" for p in co.places),
                                     place.cite if place else co.cite, place.label if place else {}, ("rank",), place.interpretations if place else ()))
             if tie is not None:
-                ev._step(r, "tie", "cohort", tie["message"], "ties are never broken silently", "cohort", (co.rank_by,), name_kind=("cohort", co.id))
+                trace.step("tie", "cohort", tie["message"], "ties are never broken silently", (co.rank_by,), of=("cohort", co.id))
         if self.spec.consequences:
-            ev._seen = set(r.interpretations)
-            r.outputs["consequences"] = ev._consequences(names, failed, r)
-            r.interpretations = sorted(ev._seen, key=lambda i: ev._order.get(i, 1 << 30))
-
-    def _rely(self, r: Result, ids: Iterable[str]) -> None:
-        new = [i for i in ids if i not in r.interpretations]
-        if new:
-            order = self.inner._order
-            r.interpretations = sorted([*r.interpretations, *new], key=lambda i: order.get(i, 1 << 30))
+            r.outputs["consequences"] = self.inner.consequences(r.scope, r)
 
 
 def _plain(value: Any) -> Any:

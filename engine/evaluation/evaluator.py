@@ -3,6 +3,11 @@
 A plan is the evaluation's inputs followed by the formulas and deadlines it needs, in dependency
 order. Running it on a record yields a `Result` (outputs, errors, interpretations relied on) and,
 when asked, the steps that explain each value.
+
+The evaluator keeps nothing of a record: each record gets its own `Scope` (its values, its
+interpreter) and `Trace` (what it relied on, its steps), passed down through the evaluation
+(engine/evaluation/trace.py). One evaluator may therefore evaluate records interleaved, from
+several threads or one inside another, and give each the result it gives alone.
 """
 from __future__ import annotations
 
@@ -13,23 +18,24 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Optional
 
 from ..calendar.workdays import WorkCalendar, default_calendar
 from ..language import functions
-from ..language.expressions import EvaluationError, Interpreter
+from ..language.expressions import EvaluationError, Expression, Interpreter
 from ..elements.inputs import InputError
 from ..methodology.model import Methodology
-from ..elements.scales import Scale
+from ..elements.scales import Band, Scale
 from ..elements import maps
 from ..elements.tables import row_inputs
 from . import admission
 from ..methodology import dependencies
 from ..methodology.extensions import refuses
 from .refusals import eligibility_refusal
-from .results import RecordError, Result, Step, UnknownEvaluation
+from .results import RecordError, Result, UnknownEvaluation
+from .trace import Scope, Trace
 
 DESCRIPTIVE_FIELDS = ("name", "position", "unit", "period", "note")  # carried through, never computed on
 
 
 class Evaluator:
-    """One evaluation of one methodology, compiled once and run on many records."""
+    """One evaluation of one methodology, compiled once and run on many records (reentrant: see the module)."""
 
     def __init__(self, methodology: Methodology, evaluation: str, *, calendar: Optional[WorkCalendar] = None, explain: bool = False):
         if evaluation not in methodology.evaluations:
@@ -40,7 +46,10 @@ class Evaluator:
         self.calendar = calendar or default_calendar()
         self.explain = explain
         self.plan = self._plan()
-        self.interpreter = Interpreter(self._functions())
+        self.functions = self._functions()  # built once; each record gets its own interpreter over them
+        # interpreters no record is using: simpleeval keeps the names it runs on, so a record holds one
+        # while it is evaluated and gives it back after (popped and appended whole: safe across threads)
+        self._idle: list[Interpreter] = []
         self.base_names: dict[str, Any] = dict(methodology.parameters)
         self.base_names.update(methodology.scales)
         self.base_names.update(methodology.bodies)
@@ -49,8 +58,6 @@ class Evaluator:
         self.constraint_plan = self._plan_for([n for k in self.constraints for n in sorted(k.names)])
         self._order = {name: i for i, name in enumerate(methodology.interpretations)}
         self._row_inputs = row_inputs(methodology, self.spec.inputs)
-        self._seen: set[str] = set()  # interpretations relied on by the record being evaluated
-        self.keep_scope = False  # a cohort's evaluator keeps each record's names (engine/cohort_eval.py)
 
     # -- compile -------------------------------------------------------------------------------
     def _plan(self) -> list[str]:
@@ -80,8 +87,19 @@ class Evaluator:
         return sorted(dependencies.direct(self.m, name))
 
     # -- run -----------------------------------------------------------------------------------
-    def evaluate(self, record: Mapping[str, Any], index: int = 0) -> Result:
-        """Evaluate one record. Never raises for bad data: problems become the result's errors."""
+    def scope(self) -> Scope:
+        """A fresh scope for one record: the act's names, an empty trace, an interpreter no other record is using."""
+        try:
+            interpreter = self._idle.pop()
+        except IndexError:
+            interpreter = Interpreter(self.functions)
+        return Scope(dict(self.base_names), Trace(self.m, self.explain, self._order), interpreter)
+
+    def evaluate(self, record: Mapping[str, Any], index: int = 0, *, keep_scope: bool = False) -> Result:
+        """Evaluate one record. Never raises for bad data: problems become the result's errors.
+
+        With `keep_scope` the result keeps the record's `Scope` (`result.scope`: its names and trace),
+        for a cohort that ranks the records before it decides their consequences (`consequences`)."""
         rid = record.get("id") if isinstance(record, Mapping) else None
         result = Result(id=str(rid) if rid not in (None, "") else f"#{index + 1}", evaluation=self.spec.id)
         if not isinstance(record, Mapping):
@@ -89,33 +107,49 @@ class Evaluator:
             return result
         if rid in (None, ""):
             result.errors.append(RecordError("id", "the record has no id"))
-        self._seen = set()
-        names = dict(self.base_names)
-        self._read_inputs(record, names, result)
-        if result.errors:
-            return result
-        failed: set[str] = set()
-        if self.constraints:
-            self._check_constraints(names, failed, result)
-            if result.errors:
-                result.interpretations = sorted(self._seen, key=lambda i: self._order.get(i, 1 << 30))
-                return result
-        for name in self.plan:
-            if name in self.constraint_plan and (name in names or name in failed):
-                continue  # computed for a constraint already
-            self._compute(name, names, failed, result)
-        self._finish(names, failed, result)
-        result.interpretations = sorted(self._seen, key=lambda i: self._order.get(i, 1 << 30))
-        if self.keep_scope:
-            result.scope = (names, failed)
+        scope = self.scope()
+        try:
+            with scope.trace.active():
+                self._run(record, scope, result, keep_scope)
+        finally:
+            if result.scope is not scope:  # not kept: its interpreter serves another record
+                scope.interpreter.names = {}
+                self._idle.append(scope.interpreter)
         return result
+
+    def _run(self, record: Mapping[str, Any], scope: Scope, result: Result, keep_scope: bool) -> None:
+        """Read the inputs, check the constraints, compute the plan and finish the result."""
+        trace = scope.trace
+        self._read_inputs(record, scope, result)
+        if result.errors:  # values that could not be read: no interpretation is reported
+            trace.report(result, interpretations=False)
+            return
+        if self.constraints:
+            self._check_constraints(scope, result)
+            if result.errors:
+                trace.report(result)
+                return
+        for name in self.plan:
+            if name in self.constraint_plan and (name in scope.names or name in scope.failed):
+                continue  # computed for a constraint already
+            self._compute(name, scope, result)
+        self._finish(scope, result)
+        trace.report(result)
+        if keep_scope:
+            result.scope = scope
 
     def evaluate_many(self, records: Iterable[Mapping[str, Any]]) -> Iterator[Result]:
         for i, record in enumerate(records):
             yield self.evaluate(record, i)
 
-    def _read_inputs(self, record: Mapping[str, Any], names: dict, result: Result) -> None:
-        allowed = self.spec.inputs
+    def consequences(self, scope: Scope, result: Result) -> list[dict]:
+        """The evaluation's consequences that apply to a record evaluated with `keep_scope`, on its names
+        as they are now (a cohort's, once the ranking has added `rank`, `advances` and `place`)."""
+        with scope.trace.active():
+            return self._consequences(scope, result)
+
+    def _read_inputs(self, record: Mapping[str, Any], scope: Scope, result: Result) -> None:
+        allowed, trace = self.spec.inputs, scope.trace
         for key, value in record.items():
             if key == "id":
                 continue
@@ -133,14 +167,15 @@ class Evaluator:
             except InputError as exc:
                 result.errors.append(RecordError(exc.field, exc.message))
                 continue
-            names[name] = value
-            self._rely(self.m.element("input", name).interpretations)
+            scope.names[name] = value
+            trace.rely(self.m.element("input", name).interpretations)
             if name in self._row_inputs:  # an enum of a table's rows: the chosen row's readings too
-                self._rely(self._row_inputs[name].row_interpretations(value))
-            if self.explain:
-                self._step(result, name, "input", value, "given" if name in record else "default", "input")
+                trace.rely(self._row_inputs[name].row_interpretations(value))
+            if trace.explain:
+                trace.step(name, "input", value, "given" if name in record else "default")
 
-    def _compute(self, name: str, names: dict, failed: set[str], result: Result) -> None:
+    def _compute(self, name: str, scope: Scope, result: Result) -> None:
+        names, failed, trace = scope.names, scope.failed, scope.trace
         if any(dep in failed for dep in self._deps(name)):
             failed.add(name)
             return
@@ -149,56 +184,56 @@ class Evaluator:
             if name in m.formulas:
                 formula = m.formulas[name]
                 expr = formula.expr
-                before = set(self._seen)
-                value = maps.run_for_each(self.interpreter, formula.each, expr, names) if formula.each else self.interpreter.run(expr, names)
+                before = set(trace.relied)
+                value = maps.run_for_each(scope.interpreter, formula.each, expr, names) if formula.each else scope.run(expr)
                 names[name] = value
-                self._rely(m.element("formula", name).interpretations)
+                trace.rely(m.element("formula", name).interpretations)
                 for dep in sorted(formula.names):
                     if dep in m.parameters:
-                        self._rely(m.element("parameter", dep).interpretations)
-                        if self.explain and not any(s.name == dep for s in result.steps):
-                            self._step(result, dep, "parameter", m.parameters[dep], "set by the act", "parameter")
+                        trace.rely(m.element("parameter", dep).interpretations)
+                        if trace.explain and not trace.explains(dep):
+                            trace.step(dep, "parameter", m.parameters[dep], "set by the act")
                     elif dep in m.bodies:
-                        self._rely(m.element("body", dep).interpretations)
-                if self.explain:
+                        trace.rely(m.element("body", dep).interpretations)
+                if trace.explain:
                     # interpretations met while computing this value (a gap policy, a band's reading)
-                    met = tuple(i for i in sorted(self._seen - before) if i not in m.element("formula", name).interpretations)
+                    met = tuple(i for i in sorted(trace.relied - before) if i not in m.element("formula", name).interpretations)
                     rule = f"for each {formula.each.var} in {formula.each.source.source}: {expr.source}" if formula.each else expr.source
-                    self._step(result, name, "formula", value, rule, "formula", tuple(sorted(formula.names)), extra_interpretations=met)
+                    trace.step(name, "formula", value, rule, tuple(sorted(formula.names)), also=met)
             else:
-                names[name] = self._deadline(name, names, result)
+                names[name] = self._deadline(name, scope, result)
         except EvaluationError as exc:
             failed.add(name)
             names[name] = None
             result.errors.append(RecordError(name, f"{name}: {exc}{self._nulls(exc, self._deps(name), names)}"))
 
-    def _check_constraints(self, names: dict, failed: set[str], result: Result) -> None:
+    def _check_constraints(self, scope: Scope, result: Result) -> None:
         """The evaluation's input constraints; each failure is an input error on the constrained input."""
         for name in self.constraint_plan:
-            self._compute(name, names, failed, result)
+            self._compute(name, scope, result)
         for k in self.constraints:
             where = f" [{', '.join(k.cite)}]" if k.cite else ""
-            if any(n in failed for n in k.names):
+            if any(n in scope.failed for n in k.names):
                 continue  # the value it reads failed and is reported already
             try:
-                for message in maps.constraint_failures(self.interpreter, k, names):
+                for message in maps.constraint_failures(scope.interpreter, k, scope.names):
                     result.errors.append(RecordError(k.input, f"{k.input}: {message}{where}"))
             except EvaluationError as exc:
                 result.errors.append(RecordError(k.input, f"{k.input}: {exc}{where}"))
-            self._rely(k.interpretations)
+            scope.trace.rely(k.interpretations)
 
-    def _deadline(self, name: str, names: dict, result: Result) -> Optional[dt.date]:
-        d = self.m.deadlines[name]
+    def _deadline(self, name: str, scope: Scope, result: Result) -> Optional[dt.date]:
+        d, names, trace = self.m.deadlines[name], scope.names, scope.trace
         if d.anchor:
             event = names.get(d.anchor)
             if event is None:
-                if self.explain:
-                    self._step(result, name, "deadline", None, f"not computed: {d.anchor} not given", "deadline", (d.anchor,))
+                if trace.explain:
+                    trace.step(name, "deadline", None, f"not computed: {d.anchor} not given", (d.anchor,))
                 return None
             value = d.compute(self.calendar, event=event)
             uses: tuple[str, ...] = (d.anchor,)
         else:
-            year = self.interpreter.run(d.year, names) if d.year else None
+            year = scope.run(d.year) if d.year else None
             if year is None:
                 return None
             value = d.compute(self.calendar, year=int(year))
@@ -206,44 +241,44 @@ class Evaluator:
             why = self.calendar.why_not_working(value)
             if why:
                 result.notes.append(f"{name}: {value.isoformat()} is not a working day ({why}); the act's date is kept [{', '.join(d.cite)}]")
-        self._rely(d.interpretations)
+        trace.rely(d.interpretations)
         if d.anchor:
-            self._rely(self.m.calendar_interpretations)
-        if self.explain:
-            self._step(result, name, "deadline", value, d.rule_words(), "deadline", uses)
+            trace.rely(self.m.calendar_interpretations)
+        if trace.explain:
+            trace.step(name, "deadline", value, d.rule_words(), uses)
         return value
 
-    def _finish(self, names: dict, failed: set[str], result: Result) -> None:
-        spec, m = self.spec, self.m
+    def _finish(self, scope: Scope, result: Result) -> None:
+        spec, m, names, trace = self.spec, self.m, scope.names, scope.trace
         for out in spec.outputs:
-            if out not in failed:
+            if out not in scope.failed:
                 result.outputs[out] = names.get(out)
         if spec.eligibility:
             unmet = []
             for rid in spec.eligibility:
                 rule = m.rules[rid]
-                ok = self._holds(rid, rule.require, names, failed, result)
+                ok = self._holds(rid, rule.require, scope, result)
                 if ok is None:
                     return
-                self._rely(m.element("eligibility", rid).interpretations)
+                trace.rely(m.element("eligibility", rid).interpretations)
                 if not ok:
                     unmet.append(rid)
-                if self.explain:
-                    self._step(result, rid, "eligibility", ok, rule.require.source, "eligibility", tuple(sorted(rule.require.names)))
+                if trace.explain:
+                    trace.step(rid, "eligibility", ok, rule.require.source, tuple(sorted(rule.require.names)))
             result.outputs["eligible"] = not unmet
             result.outputs["unmet"] = unmet
         if spec.eligibility or spec.windows or spec.applications:  # refusals name the paragraph and the unmet condition
             refusals = [eligibility_refusal(m, rid, names) for rid in (unmet if spec.eligibility else ())]
             if spec.windows:
-                refusals += admission.check_windows(self, names, failed, result)
+                refusals += admission.check_windows(m, spec, scope, result)
             if spec.applications:
-                refusals += admission.check_applications(self, names, failed, result)
+                refusals += admission.check_applications(m, spec, scope, result)
             if refuses(m, spec):
                 result.outputs["refusals"] = refusals
             if refusals:
                 return
         if spec.score:
-            if spec.score in failed:
+            if spec.score in scope.failed:
                 return
             score = names[spec.score]
             result.outputs["score"] = score
@@ -253,25 +288,26 @@ class Evaluator:
                 return
             if spec.rating:
                 try:
-                    band = self._classify(m.scales[spec.rating], score)
+                    band = self._classify(m.scales[spec.rating], score, trace)
                 except EvaluationError as exc:
                     result.errors.append(RecordError("rating", f"rating: {exc}"))
                     return
                 result.outputs["rating"] = band.id
                 names["rating"] = band.id
-                if self.explain:
-                    self._step(result, "rating", "rating", band.id, f"band of {spec.score} on scale {spec.rating}: {band.describe()}", "scale", (spec.score,), name_kind=("scale", spec.rating), band=band)
+                if trace.explain:
+                    trace.step("rating", "rating", band.id, f"band of {spec.score} on scale {spec.rating}: {band.describe()}", (spec.score,),
+                               of=("scale", spec.rating), band=band)
         if spec.consequences and not spec.cohort:  # a cohort's consequences wait for its ranking
-            result.outputs["consequences"] = self._consequences(names, failed, result)
+            result.outputs["consequences"] = self._consequences(scope, result)
 
-    def _consequences(self, names: dict, failed: set[str], result: Result) -> list[dict]:
-        applied = []
+    def _consequences(self, scope: Scope, result: Result) -> list[dict]:
+        applied, trace = [], scope.trace
         for cid in self.spec.consequences:
             c = self.m.consequences[cid]
-            if c.when is not None and not self._holds(cid, c.when, names, failed, result):
+            if c.when is not None and not self._holds(cid, c.when, scope, result):
                 continue
             element = self.m.element("consequence", cid)
-            self._rely(element.interpretations)
+            trace.rely(element.interpretations)
             entry: dict[str, Any] = {"id": cid, "label": element.label, "cite": list(element.cite)}
             if c.amount is not None:
                 entry["amount"] = c.amount
@@ -279,20 +315,20 @@ class Evaluator:
                 entry["amount"] = None
                 entry["amount_note"] = c.amount_note
             if c.deadline:
-                entry["deadline"] = names.get(c.deadline)
+                entry["deadline"] = scope.names.get(c.deadline)
             applied.append(entry)
-            if self.explain:
-                self._step(result, cid, "consequence", True, c.when.source if c.when else "always", "consequence", tuple(sorted(c.when.names)) if c.when else ())
+            if trace.explain:
+                trace.step(cid, "consequence", True, c.when.source if c.when else "always", tuple(sorted(c.when.names)) if c.when else ())
         return applied
 
-    def _holds(self, name: str, condition: Any, names: dict, failed: set[str], result: Result) -> Optional[bool]:
+    def _holds(self, name: str, condition: Expression, scope: Scope, result: Result) -> Optional[bool]:
         """A condition's truth; None when it cannot be decided (it failed, or a value it needs did)."""
-        if any(n in failed for n in condition.names):
+        if any(n in scope.failed for n in condition.names):
             return None
         try:
-            return bool(self.interpreter.run(condition, names))
+            return bool(scope.run(condition))
         except EvaluationError as exc:
-            result.errors.append(RecordError(name, f"{name}: {exc}{self._nulls(exc, condition.names, names)}"))
+            result.errors.append(RecordError(name, f"{name}: {exc}{self._nulls(exc, condition.names, scope.names)}"))
             return None
 
     def _nulls(self, exc: EvaluationError, used: Iterable[str], names: dict) -> str:
@@ -307,31 +343,22 @@ class Evaluator:
             parts.append(f"{n} counts from {d.anchor}, which is not given" if d and d.anchor and names.get(d.anchor) is None else f"{n} is not given")
         return f": {'; '.join(parts)}" if parts else ""
 
-    def _classify(self, scale: Scale, x: Any):
+    def _classify(self, scale: Scale, x: Any, trace: Optional[Trace] = None) -> Band:
+        """The band of `x` on `scale`, relied on in `trace` (by default the trace of the running evaluation)."""
         if not isinstance(x, Decimal):
             raise EvaluationError(f"scale '{scale.id}' needs a number, got {x!r}")
+        trace = trace if trace is not None else Trace.current()
         band, policy = scale.classify(x)
-        self._rely(scale.interpretations)
-        self._rely(band.interpretations)
+        trace.rely(scale.interpretations)
+        trace.rely(band.interpretations)
         if policy and policy.interpretation:
-            self._seen.add(policy.interpretation)
+            trace.rely((policy.interpretation,))
         return band
 
     # -- helpers -------------------------------------------------------------------------------
     def _rely(self, ids: Iterable[str]) -> None:
-        self._seen.update(ids)
-
-    def _step(self, result: Result, name: str, kind: str, value: Any, rule: str, element_kind: str,
-              uses: tuple[str, ...] = (), name_kind: Optional[tuple[str, str]] = None, band=None,
-              extra_interpretations: tuple[str, ...] = ()) -> None:
-        ek, eid = name_kind or (element_kind, name)
-        element = self.m.elements.get((ek, eid))
-        cite = element.cite if element else ()
-        label = element.label if element else {}
-        interps = element.interpretations if element else ()
-        if band is not None:
-            cite, label, interps = (band.cite or cite), band.label, interps + band.interpretations
-        result.steps.append(Step(name, kind, value, rule, cite, label, uses, interps + extra_interpretations))
+        """For the expression functions (`_functions`), built once: record into the running record's trace."""
+        Trace.current().rely(ids)
 
     def _functions(self) -> dict[str, Callable]:
         """The builtins (engine/language/functions.py); those reading the act's elements rely and classify through this evaluator."""

@@ -7,12 +7,15 @@ on its own; an eligibility refusal adds the rule's `condition` and the `values` 
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..language.values import text
 
+if TYPE_CHECKING:
+    from ..methodology.model import Methodology
 
-def eligibility_refusal(m: Any, rid: str, names: dict) -> dict:
+
+def eligibility_refusal(m: Methodology, rid: str, names: dict) -> dict:
     rule = m.rules[rid]
     element = m.element("eligibility", rid)
     values = {n: names.get(n) for n in sorted(rule.require.names) if n not in m.scales and n not in m.bodies}

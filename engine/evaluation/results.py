@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Optional
+
+if TYPE_CHECKING:
+    from .trace import Scope
 
 from ..errors import AdistemeError
 
@@ -37,7 +40,9 @@ class Result:
     notes: list[str] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     descriptive: dict[str, Any] = field(default_factory=dict)
-    scope: Any = field(default=None, repr=False, compare=False)  # (names, failed), kept for a cohort (engine/cohort_eval.py)
+    # the record's names and trace, kept only when asked (`Evaluator.evaluate(..., keep_scope=True)`) for a
+    # cohort, which ranks the records on them and then drops them (evaluation/cohorts.py)
+    scope: Optional[Scope] = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:

@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator, Optional
 from ..version import __version__
 from ..editions.in_time import EditionError, Editions, Resolution, over_period
 from ..evaluation.evaluator import Evaluator, Result
-from ..elements.inputs import InputError
+from ..elements.inputs import HistorySource, InputError
 from ..language.values import dumps, number
 from ..methodology.model import Methodology
 from .organisations import Organisation, find, load_organisations, resolve_period
@@ -140,12 +140,12 @@ class Session:
                 raise RunError(f"no input of {m.id} {evaluation} is taken from the history (none declares from_history)")
             for name, src in self.sources.items():
                 if not plan.period.is_year:
-                    raise RunError(f"{name} is taken from the history per year (periods: {src['periods']}); give --period as a year, not {plan.period}")
+                    raise RunError(f"{name} is taken from the history per year (periods: {src.periods}); give --period as a year, not {plan.period}")
 
-    def _sources(self) -> dict[str, dict]:
-        spec = self.m.evaluations[self.evaluation]
-        raw = self.m.data.get("inputs") or {}
-        return {name: raw[name]["from_history"] for name in spec.inputs if isinstance(raw.get(name), dict) and raw[name].get("from_history")}
+    def _sources(self) -> dict[str, HistorySource]:
+        m = self.m
+        spec = m.evaluations[self.evaluation]
+        return {name: m.inputs[name].from_history for name in spec.inputs if name in m.inputs and m.inputs[name].from_history is not None}
 
     def _run_meta(self) -> dict:
         p, m = self.plan, self.m
@@ -173,17 +173,17 @@ class Session:
         assert p.organisation is not None and p.period is not None and self.store is not None
         rid = str(record.get("id", ""))
         for name, src in self.sources.items():
-            periods = p.period.quarters() if src["periods"] == "quarters" else [p.period.previous_year()]
+            periods = p.period.quarters() if src.periods == "quarters" else [p.period.previous_year()]
             found = []
             for period in periods:
-                hit = self.store.latest_result(p.organisation.id, self.m.family, str(period), src["evaluation"], rid)
+                hit = self.store.latest_result(p.organisation.id, self.m.family, str(period), src.evaluation, rid)
                 if hit is None:
                     continue
                 run, res = hit
-                value = (res.outputs.get("outputs") or {}).get(src["output"])
+                value = (res.outputs.get("outputs") or {}).get(src.output)
                 if value is not None:
                     found.append((period, value, run.id, run.methodology))
-            if src["periods"] == "quarters":
+            if src.periods == "quarters":
                 value = [v for _, v, _, _ in found] if found else None
             else:
                 value = found[0][1] if found else None
@@ -195,10 +195,10 @@ class Session:
                 continue
             if value is None:
                 looked = ", ".join(str(x) for x in periods)
-                provenance.append(f"{name}: no stored {src['evaluation']} result of record {rid} for {looked} (organisation {p.organisation.id})")
+                provenance.append(f"{name}: no stored {src.evaluation} result of record {rid} for {looked} (organisation {p.organisation.id})")
                 continue
             record[name] = value
-            provenance.append(f"{name} = {_text(value)} from the history: {src['evaluation']} {src['output']} of {where}")
+            provenance.append(f"{name} = {_text(value)} from the history: {src.evaluation} {src.output} of {where}")
         return record
 
     def _same(self, name: str, given: Any, stored: Any) -> bool:

@@ -1,13 +1,11 @@
 """What an evaluation reads: every name reachable from its outputs, score, rules and consequences."""
 from __future__ import annotations
 
-from typing import Any
-
 from . import extensions
-from .model import Methodology
+from .model import Evaluation, Methodology
 
 
-def roots(m: Methodology, spec: Any) -> list[str]:
+def roots(m: Methodology, spec: Evaluation) -> list[str]:
     """The names an evaluation reads directly."""
     out = list(spec.outputs) + ([spec.score] if spec.score else [])
     out += [n for r in spec.eligibility if r in m.rules for n in m.rules[r].require.names]
@@ -32,7 +30,7 @@ def direct(m: Methodology, name: str) -> list[str]:
     return []
 
 
-def needed(m: Methodology, spec: Any) -> set[str]:
+def needed(m: Methodology, spec: Evaluation) -> set[str]:
     """Every name an evaluation reads, directly or through formulas and deadlines."""
     seen: set[str] = set()
     stack = roots(m, spec)

@@ -9,19 +9,22 @@ import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
+from ..elements.applications import Application
 from ..elements.bodies import Body
+from ..elements.cohorts import Cohort
 from ..language.citations import cites
 from ..elements.deadlines import Deadline
 from ..language.expressions import Expression, ExpressionError, compile_expression
 from ..language.findings import Finding
-from ..elements.inputs import MISSING, InputSpec
+from ..elements.inputs import MISSING, HistorySource, InputSpec
 from ..elements.maps import Constraint, ForEach, compile_constraints, compile_for_each
 from ..elements.scales import Band, Bound, GapPolicy, Scale
 from ..language.source import Document
 from .extensions import SECTIONS as EXTENSION_SECTIONS
 from ..elements.tables import Table, compile_tables
+from ..elements.windows import Window
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class Element:
 
     id: str
     kind: str  # parameter | input | scale | formula | eligibility | deadline | body | consequence | evaluation | document
+    #            | cohort | application | window | table | interpretation: every named entry of the file
     cite: tuple[str, ...]
     label: dict
     interpretations: tuple[str, ...]
@@ -77,6 +81,21 @@ class Evaluation:
 
 
 @dataclass(frozen=True)
+class FormField:
+    id: str
+    label: dict
+    optional: bool = False  # the form asks for it only where it exists: never reported missing
+
+
+@dataclass(frozen=True)
+class Form:
+    """A form of the act (an entry of `documents`); its citation and label are its `Element`'s."""
+
+    id: str
+    fields: tuple[FormField, ...] = ()  # none when the act gives only the form's title (`content_note`)
+
+
+@dataclass(frozen=True)
 class Interpretation:
     id: str
     cite: tuple[str, ...]
@@ -87,11 +106,13 @@ class Interpretation:
 
 @dataclass
 class Methodology:
+    """One edition, compiled: everything the engine reads of the file after compiling is here."""
+
     family: str
     edition: str
     path: str
     sha256: str
-    data: dict
+    data: dict  # the file as written, for the diff, which compares two files as written; nothing else in the engine reads it
     act: dict
     validity: dict
     elements: dict[tuple[str, str], Element] = field(default_factory=dict)  # (kind, id) -> Element
@@ -108,9 +129,13 @@ class Methodology:
     calendar_interpretations: tuple[str, ...] = ()
     tables: dict[str, Table] = field(default_factory=dict)
     constraints: dict[str, list[Constraint]] = field(default_factory=dict)  # input id -> its constraints
-    cohorts: dict[str, Any] = field(default_factory=dict)  # engine/cohort.py
-    applications: dict[str, Any] = field(default_factory=dict)  # engine/applications.py
-    windows: dict[str, Any] = field(default_factory=dict)  # engine/windows.py
+    cohorts: dict[str, Cohort] = field(default_factory=dict)  # elements/cohorts.py
+    applications: dict[str, Application] = field(default_factory=dict)  # elements/applications.py
+    windows: dict[str, Window] = field(default_factory=dict)  # elements/windows.py
+    documents: dict[str, Form] = field(default_factory=dict)
+    # every place the file names interpretations: (path of the `interpretations` list, or of a gap
+    # policy's `interpretation`, the ids named there), in the order of the file
+    interpretation_refs: tuple[tuple[tuple, tuple[str, ...]], ...] = ()
 
     @property
     def id(self) -> str:
@@ -118,6 +143,11 @@ class Methodology:
 
     def element(self, kind: str, name: str) -> Element:
         return self.elements[(kind, name)]
+
+    def entry(self, section: str, name: str) -> Optional[Element]:
+        """The element `name` of a section of the file (`scales`, `tables`, ...), or None."""
+        kind = KIND_OF_SECTION.get(section)
+        return self.elements.get((kind, name)) if kind else None
 
     def kind_of(self, name: str) -> Optional[str]:
         """Which kind of value a bare name in an expression refers to."""
@@ -135,12 +165,15 @@ KIND_OF_SECTION = {
     "parameters": "parameter", "inputs": "input", "scales": "scale", "formulas": "formula", "eligibility": "eligibility",
     "deadlines": "deadline", "bodies": "body", "consequences": "consequence", "evaluations": "evaluation", "documents": "document",
 }
-SECTIONS += tuple(EXTENSION_SECTIONS)  # cohorts, applications, windows (engine/extensions.py)
+SECTIONS += tuple(EXTENSION_SECTIONS)  # cohorts, applications, windows (methodology/extensions.py)
 KIND_OF_SECTION.update({section: kind for section, (kind, _) in EXTENSION_SECTIONS.items()})
+KIND_OF_SECTION.update(tables="table", interpretations="interpretation")  # compiled apart from SECTIONS
 _EXTENSION_COMPILERS = {kind: (section, compile_) for section, (kind, compile_) in EXTENSION_SECTIONS.items()}
 
 
-class _Compiler:
+class Compiler:
+    """Compiles one document's sections; every problem becomes a located finding (`error`, `expression`)."""
+
     def __init__(self, doc: Document):
         self.doc = doc
         self.findings: list[Finding] = []
@@ -180,11 +213,14 @@ class _Compiler:
             spec_keys = raw.get("keys")
             keys = self.table_keys(name, spec_keys["table"], path + ("keys", "table")) if isinstance(spec_keys, dict) else tuple(str(k) for k in spec_keys or ())
         default = raw.get("default", MISSING)
+        source = raw.get("from_history")
         return InputSpec(
             id=name, type=kind, cite=cites(raw.get("cite")), label=raw.get("label"),
             min=self.bound(raw, "min", path), max=self.bound(raw, "max", path), values=values, items=items,
             min_items=self.bound(raw, "min_items", path), max_items=self.bound(raw, "max_items", path), default=default,
             optional=bool(raw.get("optional", False)), interpretations=tuple(raw.get("interpretations", ())), keys=keys,
+            table=raw.get("table") if isinstance(raw.get("table"), str) else None,
+            from_history=HistorySource(source.get("evaluation"), source.get("output"), source.get("periods")) if isinstance(source, dict) else None,
         )
 
     def bound(self, raw: dict, key: str, path: tuple) -> Any:
@@ -307,6 +343,11 @@ class _Compiler:
             min_members=members.get("at_least"),
         )
 
+    def form(self, name: str, raw: dict) -> Form:
+        fields = tuple(FormField(str(f.get("id")), f.get("label") or {}, bool(f.get("optional", False)))
+                       for f in raw.get("fields") or [] if isinstance(f, dict))
+        return Form(name, fields)
+
     def deadline(self, name: str, raw: dict, path: tuple, interpretations: tuple) -> Deadline:
         fixed = raw.get("fixed")
         year = self.expression(path + ("year",), raw["year"]) if "year" in raw else None
@@ -321,7 +362,7 @@ class _Compiler:
 def compile_document(doc: Document, family: str | None = None, edition: str | None = None) -> tuple[Methodology, list[Finding]]:
     """Build a Methodology from a (schema-valid) document; problems become findings."""
     data = doc.data if isinstance(doc.data, dict) else {}
-    c = _Compiler(doc)
+    c = Compiler(doc)
     text = "\n".join(doc.lines)
     m = Methodology(
         family=str(data.get("family", family or "")), edition=str(data.get("edition", edition or "")), path=doc.path,
@@ -363,6 +404,8 @@ def compile_document(doc: Document, family: str | None = None, edition: str | No
                 m.deadlines[name] = c.deadline(name, raw, path, interps)
             elif kind == "body":
                 m.bodies[name] = c.body(name, raw)
+            elif kind == "document":
+                m.documents[name] = c.form(name, raw)
             elif kind == "consequence":
                 when = c.expression(path + ("when",), raw["when"]) if "when" in raw else None
                 m.consequences[name] = Consequence(name, when, raw.get("deadline"), _dec(raw.get("amount")), raw.get("amount_note"))
@@ -381,9 +424,29 @@ def compile_document(doc: Document, family: str | None = None, edition: str | No
             m.interpretations[str(name)] = Interpretation(
                 str(name), cites(raw.get("cite")), str(raw.get("says", "")), str(raw.get("does", "")), str(raw.get("why", ""))
             )
+            m.elements[("interpretation", str(name))] = Element(str(name), "interpretation", m.interpretations[str(name)].cite, {}, ())
     m.tables = compile_tables(data, cites)
+    for name, t in m.tables.items():
+        m.elements[("table", name)] = Element(name, "table", t.cite, t.label, t.interpretations)
     m.constraints = compile_constraints(c, data, cites)
+    m.interpretation_refs = tuple(interpretation_refs(data))
     return m, c.findings
+
+
+def interpretation_refs(data: Any, path: tuple = ()) -> Iterable[tuple[tuple, tuple[str, ...]]]:
+    """Every `interpretations: [...]` list and gap `interpretation:` in the document, with its path
+    (the top-level `interpretations` section defines them, so it is not a reference)."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            if k == "interpretations" and isinstance(v, list) and path != ():
+                yield path + (k,), tuple(str(x) for x in v)
+            elif k == "interpretation" and isinstance(v, str):
+                yield path + (k,), (v,)
+            elif not (path == () and k == "interpretations"):
+                yield from interpretation_refs(v, path + (k,))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from interpretation_refs(v, path + (i,))
 
 
 def _dec(value: Any) -> Optional[Decimal]:

@@ -20,11 +20,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
 
 from ..analysis.ranges import Analysis, band_interval, classify, gap_interval
 from ..language import watch
 from ..methodology.model import Methodology
+
+if TYPE_CHECKING:
+    from ..editions.registry import Registry
+    from ..elements.scales import Gap, Scale
+    from ..evaluation.results import Result
 
 CATEGORIES = ("bands", "gap policies", "table rows", "consequences", "eligibility rules", "deadlines", "interpretations", "input errors")
 # sections whose elements' interpretations a result can report
@@ -101,14 +106,14 @@ class Tracker:
         cov.items["deadlines"] = _unique(deadlines)
         unreachable = {(sid, i) for sid, scale in m.scales.items() for i, pol in enumerate(scale.policies)
                        if _gap_key(sid, next((g for g in scale.gaps() if (g.below, g.above) == pol.between), None)) in cov.not_counted["gap policies"]}
-        reportable = _reportable_interpretations(m.data, unreachable)
+        reportable = _reportable_interpretations(m, unreachable)
         cov.items["interpretations"] = list(m.interpretations)
         for iid in m.interpretations:
             if iid not in reportable:
                 cov.not_counted["interpretations"][iid] = "no result can report it: it is on the act, its validity, a form, an evaluation, or a gap no record reaches"
         cov.items["input errors"] = _unique(i for e in evaluations for i in e.inputs if i in m.inputs)
 
-    def _reached_through_gap(self, scale: Any, band_id: str, uses: list) -> bool:
+    def _reached_through_gap(self, scale: Scale, band_id: str, uses: list) -> bool:
         for gap in scale.gaps():
             policy = scale.policy_for(gap)
             if policy and policy.resolve in ("lower", "upper") and (gap.below if policy.resolve == "lower" else gap.above) == band_id:
@@ -117,7 +122,7 @@ class Tracker:
         return False
 
     # -- what a result went through ------------------------------------------------------------------
-    def add(self, result: Any, evaluation: str) -> None:
+    def add(self, result: Result, evaluation: str) -> None:
         m, hit = self.m, self.cov.hit
         e = m.evaluations.get(evaluation)
         if e is None:
@@ -157,7 +162,7 @@ class Tracker:
                 hit["input errors"].add(name)
         self._rows(steps)
 
-    def _classified(self, scale: Any, value: Decimal) -> None:
+    def _classified(self, scale: Scale, value: Decimal) -> None:
         band, gap = classify(scale, Fraction(value))
         if gap is not None and scale.policy_for(gap) is not None:
             self.cov.hit["gap policies"].add(_gap_key(scale.id, gap))
@@ -167,15 +172,14 @@ class Tracker:
     def _rows(self, steps: dict) -> None:
         """Rows an enum input selects (its value is the row's id)."""
         tables = getattr(self.m, "tables", None) or {}
-        raw_inputs = self.m.data.get("inputs") or {}
         for name, step in steps.items():
-            raw = raw_inputs.get(name)
-            if step.kind == "input" and isinstance(raw, dict) and raw.get("table") in tables and isinstance(step.value, str):
-                if any(row.id == step.value for row in tables[raw["table"]].rows):
-                    self.cov.hit["table rows"].add(f"{raw['table']}.{step.value}")
+            spec = self.m.inputs.get(name)
+            if step.kind == "input" and spec is not None and spec.table in tables and isinstance(step.value, str):
+                if any(row.id == step.value for row in tables[spec.table].rows):
+                    self.cov.hit["table rows"].add(f"{spec.table}.{step.value}")
 
 
-def _gap_key(scale: str, gap: Any) -> str:
+def _gap_key(scale: str, gap: Optional[Gap]) -> str:
     if gap is None:
         return ""
     return f"{scale}: {gap.below or '(below)'}–{gap.above or '(above)'}"
@@ -201,27 +205,15 @@ def _unique(items: Iterable[str]) -> list[str]:
     return out
 
 
-def _reportable_interpretations(data: dict, unreachable: set[tuple[str, int]]) -> set[str]:
+def _reportable_interpretations(m: Methodology, unreachable: set[tuple[str, int]]) -> set[str]:
     """Interpretations of elements a result can use (not those of gap policies no record reaches)."""
     found: set[str] = set()
-
-    def walk(v: Any, path: tuple) -> None:
-        if len(path) == 4 and path[0] == "scales" and path[2] == "gaps" and (path[1], path[3]) in unreachable:
-            return
-        if isinstance(v, dict):
-            for k, x in v.items():
-                if k == "interpretations" and isinstance(x, list):
-                    found.update(str(i) for i in x)
-                elif k == "interpretation" and isinstance(x, str):
-                    found.add(x)
-                else:
-                    walk(x, path + (k,))
-        elif isinstance(v, list):
-            for i, x in enumerate(v):
-                walk(x, path + (i,))
-
-    for section in _REPORTING:
-        walk(data.get(section), (section,))
+    for path, ids in m.interpretation_refs:
+        if path[0] not in _REPORTING:
+            continue
+        if len(path) > 4 and path[0] == "scales" and path[2] == "gaps" and (path[1], path[3]) in unreachable:
+            continue  # a gap policy no record reaches
+        found.update(ids)
     return found
 
 
@@ -239,7 +231,7 @@ def _reads(rows: set) -> Any:
     return seen
 
 
-def run_files(paths: list, registry: Any) -> Iterator[tuple[Any, list, list]]:
+def run_files(paths: list, registry: Registry) -> Iterator[tuple[Any, list, list]]:
     """engine.testing.run_files with explanations on and the table rows each case reads (`table_rows`)."""
     from .cases import load_cases, run_case
 

@@ -19,12 +19,16 @@ import json
 import math
 from decimal import Decimal
 from fractions import Fraction as F
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from ..errors import AdistemeError
 from ..analysis.ranges import Analysis, Examples, Use, band_interval, classify, filler, gap_interval, show, to_decimal
 from ..language.values import number
 from ..methodology.model import Methodology
+
+if TYPE_CHECKING:
+    from ..analysis.ranges import Range
+    from ..elements.scales import Band, Scale
 
 
 class TestgenError(AdistemeError):
@@ -68,7 +72,7 @@ def generate(m: Methodology, evaluation: Optional[str] = None, *, today: Optiona
 
 
 # -- scales --------------------------------------------------------------------------------------------
-def _targets(use: Use, scale: Any) -> list[tuple[F, str]]:
+def _targets(use: Use, scale: Scale) -> list[tuple[F, str]]:
     """Values to test, each with where it lies: at each bound, the nearest values around it, inside reachable gaps."""
     r = use.range
     edges: dict[F, list[str]] = {}
@@ -98,7 +102,7 @@ def _targets(use: Use, scale: Any) -> list[tuple[F, str]]:
     return sorted(out.items())
 
 
-def _around(r: Any, b: F) -> tuple[Optional[F], Optional[F]]:
+def _around(r: Range, b: F) -> tuple[Optional[F], Optional[F]]:
     below, above = r.neighbours(b)
     if r.exact is None and r.step is None:  # any number: a tenth of the bound's last decimal place away
         places = max(0, -Decimal(str(to_decimal(b) or 0)).normalize().as_tuple().exponent) if to_decimal(b) is not None else 2
@@ -108,7 +112,7 @@ def _around(r: Any, b: F) -> tuple[Optional[F], Optional[F]]:
     return below, above
 
 
-def _kk(band: Any) -> str:
+def _kk(band: Band) -> str:
     return (band.label or {}).get("kk") or band.id
 
 
@@ -157,14 +161,13 @@ def _fill_words(m: Methodology, use: Use, evaluation: str) -> str:
 # -- tables ---------------------------------------------------------------------------------------------
 def _table_blocks(m: Methodology, evaluation: str) -> list[list[str]]:
     e = m.evaluations[evaluation]
-    raw_inputs = (m.data.get("inputs") or {})
     tables = getattr(m, "tables", {}) or {}
     out: list[list[str]] = []
     for name in e.inputs:
-        raw = raw_inputs.get(name)
-        if not isinstance(raw, dict) or raw.get("type") != "enum" or raw.get("table") not in tables:
+        spec = m.inputs.get(name)
+        if spec is None or spec.type != "enum" or spec.table not in tables:
             continue
-        table = tables[raw["table"]]
+        table = tables[spec.table]
         lines = ["", f"  # table {table.id} [{', '.join(table.cite)}]: one case per row, through input {name} of evaluation '{evaluation}'"]
         fill = ", ".join(list(e.outputs)[:6]) or "the outputs"
         for row in table.rows:
