@@ -13,18 +13,18 @@ The names load lazily, so importing a subpackage (or `adisteme --help`) does not
 """
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .faces import lazy
 from .version import __version__
 
-__all__ = ["__version__", "load", "evaluator", "validate", "to_json", "Methodology", "Result", "Finding", "AdistemeError", "LoadError"]
-
-_LAZY = {
+_NAMES = {
     "load": ".api", "evaluator": ".api", "validate": ".api", "to_json": ".api",
     "Methodology": ".methodology.model", "Result": ".evaluation.results", "Finding": ".language.findings",
     "LoadError": ".editions.loading", "AdistemeError": ".errors",
 }
+__all__ = ["__version__", *_NAMES]
+__getattr__, __dir__ = lazy(__name__, _NAMES)
 
 if TYPE_CHECKING:
     from .api import evaluator, load, to_json, validate
@@ -33,11 +33,3 @@ if TYPE_CHECKING:
     from .evaluation.results import Result
     from .language.findings import Finding
     from .methodology.model import Methodology
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module 'engine' has no attribute '{name}'")
-    value = getattr(import_module(_LAZY[name], __name__), name)
-    globals()[name] = value
-    return value

@@ -58,6 +58,25 @@ def test_validate_gives_every_finding_located(tmp_path):
 
 
 def test_importing_the_engine_loads_nothing_until_used():
-    code = "import sys, engine; print(sorted(m for m in sys.modules if m.startswith('engine.') and m != 'engine.version'))"
+    code = "import sys, engine; print(sorted(m for m in sys.modules if m.startswith('engine.') and m not in ('engine.version', 'engine.faces')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
     assert out.strip() == "[]"
+
+
+PACKAGES = ["calendar", "language", "elements", "methodology", "evaluation", "analysis", "editions", "formats", "diff", "testing", "history"]
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_each_package_face_names_what_it_exports(package):
+    import importlib
+    face = importlib.import_module(f"engine.{package}")
+    assert face.__doc__ and face.__all__
+    for name in face.__all__:
+        assert getattr(face, name) is not None, name
+    with pytest.raises(AttributeError):
+        getattr(face, "no_such_name")
+
+
+def test_every_package_has_a_face():
+    found = sorted(p.parent.name for p in (ROOT / "engine").glob("*/__init__.py"))
+    assert found == sorted(PACKAGES)
