@@ -79,7 +79,7 @@ class CohortEvaluator:
                 results[i].errors.append(RecordError(missing[0], f"{missing[0]}: no value to rank by [{', '.join(m.element('cohort', co.id).cite)}]"))
                 continue
             groups.setdefault(names.get(co.group_by) if co.group_by else None, []).append(i)
-        top = quota(m, co.advance.top) if co.advance else None
+        top = quota(m.parameters, co.advance.top) if co.advance else None
         places = [(p.id, p.count) for p in co.places]
         for group, members in groups.items():
             entries = [Entry(results[i].id, i, tuple(results[i].scope.names.get(n) for n in (co.rank_by, *co.tie_break)) if co.rank_by else ()) for i in members]
@@ -114,7 +114,7 @@ class CohortEvaluator:
         """Refuse every record of a group that brings more records than a limit allows."""
         m = self.m
         for lim in self.cohort.limits:
-            at_most = quota(m, lim.at_most)
+            at_most = quota(m.parameters, lim.at_most)
             counts: dict[Any, list[int]] = {}
             for i in usable:
                 counts.setdefault(results[i].scope.names.get(lim.per), []).append(i)
@@ -144,7 +144,7 @@ class CohortEvaluator:
             stake = ", ".join(p or "no place" for p in t.places)
             what = f"places {stake}"
         else:
-            top = quota(m, co.advance.top) if co.advance else 0
+            top = quota(m.parameters, co.advance.top) if co.advance else 0
             what = f"{t.advance_slots} advancing place(s) (the top {top} advance, {', '.join(co.advance.cite) if co.advance else ''})"
         value = results[t.indices[0]].scope.names.get(co.rank_by)
         message = (f"tie{' in ' + str(_plain(group)) if group is not None else ''}: {', '.join(t.ids)} have {co.rank_by} = {_plain(value)}, "
@@ -177,7 +177,7 @@ class CohortEvaluator:
             group = f" of {co.group_by} {_plain(names.get(co.group_by))}" if co.group_by else ""
             trace.step("rank", "cohort", r.outputs["rank"], f"position{group} by {co.rank_by} ({co.order})", tuple(co.names()), of=("cohort", co.id))
             if co.advance:
-                trace.add(Step("advances", "cohort", r.outputs["advances"], f"the top {quota(m, co.advance.top)} of each group advance",
+                trace.add(Step("advances", "cohort", r.outputs["advances"], f"the top {quota(m.parameters, co.advance.top)} of each group advance",
                                     co.advance.cite, co.advance.label, ("rank",), co.advance.interpretations))
             place = next((p for p in co.places if p.id == r.outputs.get("place")), None)
             if co.places:

@@ -57,7 +57,7 @@ class Evaluator:
         self.constraints = [k for name in self.spec.inputs for k in methodology.constraints.get(name, ())]
         self.constraint_plan = self._plan_for([n for k in self.constraints for n in sorted(k.names)])
         self._order = {name: i for i, name in enumerate(methodology.interpretations)}
-        self._row_inputs = row_inputs(methodology, self.spec.inputs)
+        self._row_inputs = row_inputs(methodology.inputs, methodology.tables, self.spec.inputs)
 
     # -- compile -------------------------------------------------------------------------------
     def _plan(self) -> list[str]:
