@@ -27,10 +27,15 @@ _ARITH = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow)
 
 
 def check(m: Methodology, doc: Document, expected: Optional[tuple[str, str]] = None) -> list[Finding]:
-    return _Checker(m, doc).run(expected)
+    return Checker(m, doc).run(expected)
 
 
-class _Checker:
+class Checker:
+    """Checks one compiled methodology against its document; every problem becomes a located finding.
+
+    The element modules' checks take it as a `CheckContext` (elements/contexts.py), which it
+    satisfies by its shape: `m`, `error`, `expr_error`, `expression` and `type_of`."""
+
     def __init__(self, m: Methodology, doc: Document):
         self.m, self.doc = m, doc
         self.findings: list[Finding] = []

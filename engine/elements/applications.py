@@ -11,13 +11,11 @@ not know is an error for the record, never ignored.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional
+from typing import Mapping, Optional, Protocol
 
 from ..language.citations import cites
-
-if TYPE_CHECKING:
-    from ..analysis.checks import _Checker as Checker
-    from ..methodology.model import Compiler
+from .contexts import CheckContext, CompileContext, EvaluationRefs
+from .inputs import InputSpec
 
 
 @dataclass(frozen=True)
@@ -44,7 +42,7 @@ class Application:
         return [self.given] + [i.fields_given for i in self.items if i.fields_given]
 
 
-def compile_application(c: Compiler, name: str, raw: dict, path: tuple) -> Application:
+def compile_application(c: CompileContext, name: str, raw: dict, path: tuple) -> Application:
     items = tuple(
         Item(id=str(i.get("id")), cite=cites(i.get("cite")), label=i.get("label") or {}, optional=bool(i.get("optional", False)),
              form=i.get("form"), fields_given=i.get("fields_given"), interpretations=tuple(i.get("interpretations", ())))
@@ -55,7 +53,23 @@ def compile_application(c: Compiler, name: str, raw: dict, path: tuple) -> Appli
 
 
 # -- semantic checks ---------------------------------------------------------------------------------
-def check(ck: Checker) -> None:
+class ApplicationsModel(Protocol):
+    """What the checks of applications read of the methodology."""
+
+    @property
+    def applications(self) -> Mapping[str, Application]: ...
+
+    @property
+    def documents(self) -> Mapping[str, object]: ...
+
+    @property
+    def inputs(self) -> Mapping[str, InputSpec]: ...
+
+    @property
+    def evaluations(self) -> Mapping[str, EvaluationRefs]: ...
+
+
+def check(ck: CheckContext[ApplicationsModel]) -> None:
     m = ck.m
     for name, a in m.applications.items():
         p = ("applications", name)
@@ -74,7 +88,7 @@ def check(ck: Checker) -> None:
                 ck.error(("evaluations", name, "applications", i), f"evaluation '{name}' lists application '{aid}', which is not defined", "ref-undefined")
 
 
-def _list_input(ck: Checker, path: tuple, name: str, input_id: str) -> None:
+def _list_input(ck: CheckContext[ApplicationsModel], path: tuple, name: str, input_id: str) -> None:
     spec = ck.m.inputs.get(input_id)
     if spec is None:
         ck.error(path, f"application '{name}' reads '{input_id}', which is not an input", "ref-undefined")

@@ -17,14 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Protocol, Union
 
 from ..language.citations import cites
+from .contexts import CheckContext, CompileContext, ConsequenceRefs, EvaluationRefs
 
 if TYPE_CHECKING:
-    from ..analysis.checks import _Checker as Checker
     from ..language.expressions import Expression
-    from ..methodology.model import Compiler, Methodology
 
 # Names a cohort's evaluation gives its consequences (`when: place == 'grand_prix'`), with their types.
 OUTCOME_NAMES = {"place": "string", "advances": "bool", "rank": "number"}
@@ -83,7 +82,7 @@ class Cohort:
         return out + [lim.per for lim in self.limits if lim.per]
 
 
-def compile_cohort(c: Compiler, name: str, raw: dict, path: tuple) -> Cohort:
+def compile_cohort(c: CompileContext, name: str, raw: dict, path: tuple) -> Cohort:
     def rule(cls, part: Any, **extra) -> Any:
         part = part if isinstance(part, dict) else {}
         return cls(cite=cites(part.get("cite")), label=part.get("label") or {},
@@ -103,15 +102,36 @@ def compile_cohort(c: Compiler, name: str, raw: dict, path: tuple) -> Cohort:
     )
 
 
-def quota(m: Methodology, value: Union[int, str]) -> int:
-    """A cohort number: written as a number or as the id of a parameter that holds one."""
+def quota(parameters: Mapping[str, Any], value: Union[int, str]) -> int:
+    """A cohort number: written as a number or as the id of one of the `parameters` that holds one."""
     if isinstance(value, str):
-        return int(m.parameters[value])
+        return int(parameters[value])
     return int(value)
 
 
 # -- semantic checks ---------------------------------------------------------------------------------
-def check(ck: Checker) -> None:
+class CohortsModel(Protocol):
+    """What the checks of cohorts read of the methodology."""
+
+    @property
+    def cohorts(self) -> Mapping[str, Cohort]: ...
+
+    @property
+    def parameters(self) -> Mapping[str, Any]: ...
+
+    @property
+    def bodies(self) -> Mapping[str, object]: ...
+
+    @property
+    def evaluations(self) -> Mapping[str, EvaluationRefs]: ...
+
+    @property
+    def consequences(self) -> Mapping[str, ConsequenceRefs]: ...
+
+    def kind_of(self, name: str) -> Optional[str]: ...
+
+
+def check(ck: CheckContext[CohortsModel]) -> None:
     m = ck.m
     for name, co in m.cohorts.items():
         p = ("cohorts", name)
@@ -152,7 +172,7 @@ def check(ck: Checker) -> None:
                 _place_literals(ck, cid, c.when, {pl.id for pl in co.places}, name)
 
 
-def _value(ck: Checker, path: tuple, name: str, ref: str, types: tuple, inputs_only: bool = False) -> None:
+def _value(ck: CheckContext[CohortsModel], path: tuple, name: str, ref: str, types: tuple, inputs_only: bool = False) -> None:
     kind = ck.m.kind_of(ref)
     allowed = ("input",) if inputs_only else ("input", "formula", "parameter")
     if kind not in allowed:
@@ -162,7 +182,7 @@ def _value(ck: Checker, path: tuple, name: str, ref: str, types: tuple, inputs_o
         ck.error(path, f"cohort '{name}' reads '{ref}', a {ck.type_of(ref)}; it needs a {types[0]}", "type-mismatch")
 
 
-def _number(ck: Checker, path: tuple, name: str, value: Any) -> None:
+def _number(ck: CheckContext[CohortsModel], path: tuple, name: str, value: Any) -> None:
     if isinstance(value, str):
         v = ck.m.parameters.get(value)
         if value not in ck.m.parameters:
@@ -171,7 +191,7 @@ def _number(ck: Checker, path: tuple, name: str, value: Any) -> None:
             ck.error(path, f"cohort '{name}': parameter '{value}' is {v!r}, not a whole number of at least 1", "type-mismatch")
 
 
-def _place_literals(ck: Checker, cid: str, when: Expression, places: set, evaluation: str) -> None:
+def _place_literals(ck: CheckContext[CohortsModel], cid: str, when: Expression, places: set, evaluation: str) -> None:
     """Every string compared with `place` (==, !=, in [...]) must be a place of the cohort."""
     import ast
 

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Mapping, Optional
 
 from ..errors import AdistemeError
-from .maps import coerce_map, map_json_schema
+from ..language.values import quoted
 
 _TRUE = {"true", "yes", "1", "иә", "ия", "да"}
 _FALSE = {"false", "no", "0", "жоқ", "нет"}
@@ -114,8 +114,7 @@ class InputSpec:
         if kind == "list":
             return self._list(raw, name)
         if kind == "map":
-
-            return coerce_map(self, raw, name, InputError)
+            return self._map(raw, name)
         raise InputError(name, f"{name}: unknown input type {kind!r}")
 
     def _bounded(self, value: Decimal, name: str) -> Decimal:
@@ -145,6 +144,32 @@ class InputSpec:
             except InputError as exc:
                 # The field stays the list's name so errors group by input; the index is in the text.
                 raise InputError(name, exc.message.replace(item.where(), "") + self.where()) from None
+        return out
+
+    def _map(self, raw: Any, name: str) -> dict:
+        """A map input's value (elements/maps.py): keys checked against `keys` (when given), values by `items`."""
+        where = self.where()
+        if isinstance(raw, str):
+            raw = _split_map(raw, name, where)
+        if not isinstance(raw, dict):
+            raise InputError(name, f"{name}: expected a mapping of key to value (e.g. a=1;2 | b=3), got {quoted(raw)}{where}")
+        allowed = tuple(self.keys)
+        out: dict = {}
+        for key, value in raw.items():
+            k = str(key).strip()
+            if allowed and k not in allowed:
+                raise InputError(name, f"{name}: unknown key '{k}' (keys: {', '.join(allowed)}){where}")
+            if k in out:
+                raise InputError(name, f"{name}: key '{k}' given twice{where}")
+            assert self.items is not None
+            try:
+                out[k] = self.items.coerce(value, f"{name}.{k}")
+            except Exception as exc:  # InputError of the item: keep the field the map's name
+                message = getattr(exc, "message", str(exc))
+                item_where = self.items.where()
+                raise InputError(name, (message.replace(item_where, "") if item_where else message) + where) from None
+        if allowed:
+            out = {k: out[k] for k in allowed if k in out}
         return out
 
     def json_schema(self) -> dict:
@@ -177,8 +202,9 @@ class InputSpec:
             if self.max_items is not None:
                 out["maxItems"] = self.max_items
         elif t == "map":
-
-            out.update(map_json_schema(self))
+            out.update(type="object", additionalProperties=self.items.json_schema() if self.items else {})
+            if self.keys:
+                out["propertyNames"] = {"enum": list(self.keys)}
         if self.default is not MISSING:
             out["default"] = _plain(self.default) if isinstance(self.default, Decimal) else self.default
         if self.optional:
@@ -235,6 +261,29 @@ def _split_list(text: str, name: str, where: str) -> list:
         except ValueError:
             raise InputError(name, f"{name}: expected a list like [3, 4] or 3;4, got {_show(text)}{where}") from None
     return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def _split_map(text: str, name: str, where: str) -> Any:
+    """A map from a CSV cell: `a=1;2 | b=3`, or the JSON text of an object."""
+    text = text.strip()
+    if not text:
+        return {}
+    if text.startswith("{"):
+        try:
+            return json.loads(text, parse_float=Decimal)
+        except ValueError:
+            raise InputError(name, f"{name}: expected a JSON object, got {quoted(text)}{where}") from None
+    out: dict = {}
+    for part in text.split("|"):
+        if not part.strip():
+            continue
+        key, sep, value = part.partition("=")
+        if not sep:
+            raise InputError(name, f"{name}: expected key=value entries separated by '|', got {quoted(part.strip())}{where}")
+        if key.strip() in out:
+            raise InputError(name, f"{name}: key '{key.strip()}' given twice{where}")
+        out[key.strip()] = value.strip()
+    return out
 
 
 def _show(raw: Any) -> str:

@@ -2,7 +2,8 @@
 
 - A **map input** (`type: map`) gives one value per key: `{management: [true, true, false]}` in
   YAML or JSON; in a CSV cell `management=yes;yes;no | cooperation=yes;yes` (or the JSON text).
-  `keys: [...]` or `keys: {table: t}` (the row ids of a table) lists the keys allowed.
+  `keys: [...]` or `keys: {table: t}` (the row ids of a table) lists the keys allowed. Its value is
+  read with every other input's (elements/inputs.py).
 - A **for_each formula** computes its `expr` once per item of a list (`in`), with the item bound
   to the name `as`, skipping the items for which `when` is false; its value is a map item -> value.
 - A **constraint** on an input is a yes/no `require` checked after the record's inputs are read
@@ -13,20 +14,14 @@
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Mapping, Optional, Protocol, Sequence
 
-from ..language.expressions import EvaluationError, Expression
+from ..language.expressions import EvaluationError, Expression, Interpreter
 from ..language.values import quoted, text  # presentation of values, as in tables
-
-if TYPE_CHECKING:
-    from ..analysis.checks import _Checker as Checker
-    from ..language.expressions import Interpreter
-    from ..methodology.model import Compiler
-    from .inputs import InputSpec
+from .contexts import CheckContext, CompileContext, EvaluationRefs
 
 
 @dataclass(frozen=True)
@@ -65,7 +60,7 @@ class Constraint:
 
 
 # -- compiling ---------------------------------------------------------------------------------
-def compile_for_each(c: Compiler, path: tuple, raw: Any) -> Optional[ForEach]:
+def compile_for_each(c: CompileContext, path: tuple, raw: Any) -> Optional[ForEach]:
     """`for_each: {in, as, when?}` of a formula or constraint; problems become findings of compiler `c`."""
     if not isinstance(raw, dict):
         return None
@@ -79,7 +74,7 @@ def compile_for_each(c: Compiler, path: tuple, raw: Any) -> Optional[ForEach]:
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 
 
-def compile_message(c: Compiler, path: tuple, text: str) -> Optional[tuple]:
+def compile_message(c: CompileContext, path: tuple, text: str) -> Optional[tuple]:
     """'{competency}: {count(x)} given' -> ('', Expression, ': ', Expression, ' given'); {{ and }} are braces."""
     parts: list = []
     pos = 0
@@ -97,7 +92,7 @@ def compile_message(c: Compiler, path: tuple, text: str) -> Optional[tuple]:
     return tuple(p for p in parts if p != "") if ok else None
 
 
-def compile_constraints(c: Compiler, data: dict, cites: Callable[[Any], tuple[str, ...]]) -> dict[str, list[Constraint]]:
+def compile_constraints(c: CompileContext, data: dict, cites: Callable[[Any], tuple[str, ...]]) -> dict[str, list[Constraint]]:
     out: dict[str, list[Constraint]] = {}
     for name, raw in (data.get("inputs") or {}).items():
         if not isinstance(raw, dict) or not isinstance(raw.get("constraints"), list):
@@ -113,62 +108,6 @@ def compile_constraints(c: Compiler, data: dict, cites: Callable[[Any], tuple[st
                 continue
             out.setdefault(str(name), []).append(Constraint(
                 str(name), i, require, each, message, cites(k.get("cite")), tuple(k.get("interpretations", ()))))
-    return out
-
-
-# -- map inputs --------------------------------------------------------------------------------
-def coerce_map(spec: InputSpec, raw: Any, name: str, error: Callable[[str, str], Exception]) -> dict:
-    """A map input's value: keys checked against spec.keys (when given), values by spec.items."""
-    where = spec.where()
-    if isinstance(raw, str):
-        raw = _parse_cell(raw, name, where, error)
-    if not isinstance(raw, dict):
-        raise error(name, f"{name}: expected a mapping of key to value (e.g. a=1;2 | b=3), got {quoted(raw)}{where}")
-    allowed = tuple(spec.keys)
-    out: dict = {}
-    for key, value in raw.items():
-        k = str(key).strip()
-        if allowed and k not in allowed:
-            raise error(name, f"{name}: unknown key '{k}' (keys: {', '.join(allowed)}){where}")
-        if k in out:
-            raise error(name, f"{name}: key '{k}' given twice{where}")
-        try:
-            out[k] = spec.items.coerce(value, f"{name}.{k}")
-        except Exception as exc:  # InputError of the item: keep the field the map's name
-            message = getattr(exc, "message", str(exc))
-            item_where = spec.items.where()
-            raise error(name, (message.replace(item_where, "") if item_where else message) + where) from None
-    if allowed:
-        out = {k: out[k] for k in allowed if k in out}
-    return out
-
-
-def _parse_cell(text: str, name: str, where: str, error: Callable[[str, str], Exception]) -> Any:
-    text = text.strip()
-    if not text:
-        return {}
-    if text.startswith("{"):
-        try:
-            return json.loads(text, parse_float=Decimal)
-        except ValueError:
-            raise error(name, f"{name}: expected a JSON object, got {quoted(text)}{where}") from None
-    out: dict = {}
-    for part in text.split("|"):
-        if not part.strip():
-            continue
-        key, sep, value = part.partition("=")
-        if not sep:
-            raise error(name, f"{name}: expected key=value entries separated by '|', got {quoted(part.strip())}{where}")
-        if key.strip() in out:
-            raise error(name, f"{name}: key '{key.strip()}' given twice{where}")
-        out[key.strip()] = value.strip()
-    return out
-
-
-def map_json_schema(spec: InputSpec) -> dict:
-    out: dict[str, Any] = {"type": "object", "additionalProperties": spec.items.json_schema() if spec.items else {}}
-    if spec.keys:
-        out["propertyNames"] = {"enum": list(spec.keys)}
     return out
 
 
@@ -215,7 +154,22 @@ def _render(interpreter: Interpreter, message: tuple, scope: dict) -> str:
 
 
 # -- checking ----------------------------------------------------------------------------------
-def check_for_each(checker: Checker, path: tuple, each: ForEach) -> dict:
+class MapsModel(Protocol):
+    """What the checks of for_each and of constraints read of the methodology."""
+
+    @property
+    def constraints(self) -> Mapping[str, Sequence[Constraint]]: ...
+
+    @property
+    def inputs(self) -> Mapping[str, object]: ...
+
+    @property
+    def evaluations(self) -> Mapping[str, EvaluationRefs]: ...
+
+    def kind_of(self, name: str) -> Optional[str]: ...
+
+
+def check_for_each(checker: CheckContext[MapsModel], path: tuple, each: ForEach) -> dict:
     """Check the `in` and `when` of a for_each; returns the extra names its body may use."""
     m = checker.m
     if m.kind_of(each.var) is not None or each.var in ("rating", "score"):
@@ -227,7 +181,7 @@ def check_for_each(checker: Checker, path: tuple, each: ForEach) -> dict:
     return extra
 
 
-def check_constraints(checker: Checker) -> None:
+def check_constraints(checker: CheckContext[MapsModel]) -> None:
     m = checker.m
     for name, ks in m.constraints.items():
         for k in ks:

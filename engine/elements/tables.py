@@ -21,15 +21,15 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping, Optional, Protocol
 
 from ..language.expressions import EvaluationError, Expression
 from ..language.functions import BUILTINS, Operand
+from .contexts import CheckContext
+from .inputs import InputSpec
 
 if TYPE_CHECKING:
-    from ..analysis.checks import _Checker as Checker
     from ..language.source import Document
-    from ..methodology.model import Methodology
 
 COLUMN_TYPES = ("integer", "decimal", "boolean", "string", "list", "label")
 ROW_KEYS = ("id", "cite", "label", "interpretations")  # a row's own keys; the others are column values
@@ -96,10 +96,14 @@ class Table(Operand):
         return self.interpretations + row.interpretations if row else ()
 
 
-def row_inputs(m: Methodology, names: Iterable[str]) -> dict[str, Table]:
-    """The inputs among `names` whose values are rows of a table (`type: enum, table: t`), with the table."""
-    return {n: m.tables[m.inputs[n].table] for n in names
-            if n in m.inputs and m.inputs[n].type == "enum" and m.inputs[n].table in m.tables}
+def row_inputs(inputs: Mapping[str, InputSpec], tables: Mapping[str, Table], names: Iterable[str]) -> dict[str, Table]:
+    """The `inputs` among `names` whose values are rows of one of the `tables` (`type: enum, table: t`), with the table."""
+    out: dict[str, Table] = {}
+    for n in names:
+        spec = inputs.get(n)
+        if spec is not None and spec.type == "enum" and spec.table is not None and spec.table in tables:
+            out[n] = tables[spec.table]
+    return out
 
 
 # -- compiling ---------------------------------------------------------------------------------
@@ -138,12 +142,39 @@ def _value(v: Any, column: Optional[Column]) -> Any:
 
 
 # -- checking ----------------------------------------------------------------------------------
-def check_tables(m: Methodology, doc: Document, error: Callable[..., None]) -> None:
+class TablesModel(Protocol):
+    """What the checks of tables read of the methodology: its tables, and the other named values
+    (a table's id must not be one of theirs)."""
+
+    @property
+    def tables(self) -> Mapping[str, Table]: ...
+
+    @property
+    def parameters(self) -> Mapping[str, object]: ...
+
+    @property
+    def inputs(self) -> Mapping[str, object]: ...
+
+    @property
+    def formulas(self) -> Mapping[str, object]: ...
+
+    @property
+    def deadlines(self) -> Mapping[str, object]: ...
+
+    @property
+    def scales(self) -> Mapping[str, object]: ...
+
+    @property
+    def bodies(self) -> Mapping[str, object]: ...
+
+
+def check_tables(m: TablesModel, doc: Document, error: Callable[..., None]) -> None:
     """Columns, rows and references of every table. `error(path, message, code, severity="error", key=False)`.
     A row's cells are checked as written in `doc` (compiling turns them into values)."""
     others: dict[str, str] = {}
-    for section in ("parameters", "inputs", "formulas", "deadlines", "scales", "bodies"):
-        for name in getattr(m, section if section != "eligibility" else "rules"):
+    for section, named in (("parameters", m.parameters), ("inputs", m.inputs), ("formulas", m.formulas),
+                           ("deadlines", m.deadlines), ("scales", m.scales), ("bodies", m.bodies)):
+        for name in named:
             others.setdefault(name, section)
     for name, t in m.tables.items():
         p = ("tables", name)
@@ -205,7 +236,7 @@ def _type_problem(v: Any, col: Column) -> Optional[str]:
     return None if ok else f"expected a value of type {t}, got {v!r}"
 
 
-def check_calls(checker: Checker, path: tuple, expr: Expression) -> None:
+def check_calls(checker: CheckContext[TablesModel], path: tuple, expr: Expression) -> None:
     """Columns named by the table functions exist; literal row ids and reference values do too."""
     m = checker.m
     for node in ast.walk(expr.tree):
@@ -220,7 +251,7 @@ def check_calls(checker: Checker, path: tuple, expr: Expression) -> None:
             _check_column(checker, path, expr, fname, t, args, col_node, value_node)
 
 
-def _check_column(checker: Checker, path: tuple, expr: Expression, fname: str, t: Table, args: list, col_node: Any, value_node: Any) -> None:
+def _check_column(checker: CheckContext[TablesModel], path: tuple, expr: Expression, fname: str, t: Table, args: list, col_node: Any, value_node: Any) -> None:
     m = checker.m
     if not (isinstance(col_node, ast.Constant) and isinstance(col_node.value, str)):
         checker.expr_error(path, expr, col_node, f"{fname}(): write the column of table '{t.id}' as a quoted name, e.g. '{next(iter(t.columns), 'kk')}'", "table-column-unknown")

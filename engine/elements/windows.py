@@ -6,22 +6,19 @@ A window with a `date` checks that date: a date outside it is a refusal that nam
 paragraph, the date and the window's first and last day.
 
 The module knows nothing of evaluation: the evaluator's admission (evaluation/admission.py) reads a
-window's `bounds`, and the checker (analysis/checks.py) calls `check`; their types are imported for
-type checking only, so there is no import upward.
+window's `bounds`, and the checker (analysis/checks.py) calls `check`, known here only by the
+protocols of elements/contexts.py, so there is no import upward.
 """
 from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import Any, Callable, Mapping, Optional, Protocol
 
 from ..language.citations import cites
 from ..language.expressions import EvaluationError, Expression
-
-if TYPE_CHECKING:
-    from ..analysis.checks import _Checker as Checker
-    from ..methodology.model import Compiler
+from .contexts import CheckContext, CompileContext, EvaluationRefs
 
 
 @dataclass(frozen=True)
@@ -60,7 +57,7 @@ class Window:
         return f"{iso_or_dash(opens)} … {iso_or_dash(closes)}"
 
 
-def compile_window(c: Compiler, name: str, raw: dict, path: tuple) -> Window:
+def compile_window(c: CompileContext, name: str, raw: dict, path: tuple) -> Window:
     months = raw.get("months")
     year = c.expression(path + ("year",), raw["year"]) if "year" in raw else None
     return Window(
@@ -72,7 +69,22 @@ def compile_window(c: Compiler, name: str, raw: dict, path: tuple) -> Window:
 
 
 # -- semantic checks ---------------------------------------------------------------------------------
-def check(ck: Checker) -> None:
+class WindowsModel(Protocol):
+    """What the checks of windows read of the methodology."""
+
+    @property
+    def windows(self) -> Mapping[str, Window]: ...
+
+    @property
+    def deadlines(self) -> Mapping[str, object]: ...
+
+    @property
+    def evaluations(self) -> Mapping[str, EvaluationRefs]: ...
+
+    def kind_of(self, name: str) -> Optional[str]: ...
+
+
+def check(ck: CheckContext[WindowsModel]) -> None:
     """Windows refer to deadlines and a date that exist; evaluations to windows that exist."""
     m = ck.m
     for name, w in m.windows.items():

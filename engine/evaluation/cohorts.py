@@ -21,6 +21,7 @@ from ..elements.cohorts import Entry, Outcome, TieBlock, quota, rank_group
 from .evaluator import Evaluator
 from ..methodology.model import Methodology
 from .results import RecordError, Result, Step
+from .trace import Scope
 
 
 def make_evaluator(methodology: Methodology, evaluation: str, *, calendar: Optional[WorkCalendar] = None, explain: bool = False):
@@ -59,42 +60,45 @@ class CohortEvaluator:
     # the cohort --------------------------------------------------------------------------------------
     def run(self, records: list[Mapping[str, Any]]) -> list[Result]:
         needing: list[dict] = []  # every tie needing a decision
-        results = [self.inner.evaluate(r, i, keep_scope=True) for i, r in enumerate(records)]
+        evaluated = [self.inner.evaluate_keeping_scope(r, i) for i, r in enumerate(records)]
+        results = [r for r, _ in evaluated]
+        # the records evaluated to the end, by index: their names and traces, until their consequences are decided
+        scopes: dict[int, Scope] = {i: scope for i, (r, scope) in enumerate(evaluated) if r.ok and scope is not None}
         co, m = self.cohort, self.m
-        usable = [i for i, r in enumerate(results) if r.ok and r.scope is not None]
+        usable = list(scopes)
         for i in usable:
             if co.group_by:
-                results[i].outputs["group"] = _plain(results[i].scope.names.get(co.group_by))
-        self._limits(results, usable)
+                results[i].outputs["group"] = _plain(scopes[i].names.get(co.group_by))
+        self._limits(results, scopes)
         if co.limits:
             for i in usable:
                 results[i].outputs.setdefault("refusals", [])
         admitted = [i for i in usable if not results[i].outputs.get("refusals")]
         groups: dict[Any, list[int]] = {}
         for i in admitted:
-            names = results[i].scope.names
+            names = scopes[i].names
             key = tuple(names.get(n) for n in (co.rank_by, *co.tie_break)) if co.rank_by else ()
             if any(not isinstance(k, Decimal) for k in key):
                 missing = [n for n, k in zip((co.rank_by, *co.tie_break), key) if not isinstance(k, Decimal)]
                 results[i].errors.append(RecordError(missing[0], f"{missing[0]}: no value to rank by [{', '.join(m.element('cohort', co.id).cite)}]"))
                 continue
             groups.setdefault(names.get(co.group_by) if co.group_by else None, []).append(i)
-        top = quota(m, co.advance.top) if co.advance else None
+        top = quota(m.parameters, co.advance.top) if co.advance else None
         places = [(p.id, p.count) for p in co.places]
         for group, members in groups.items():
-            entries = [Entry(results[i].id, i, tuple(results[i].scope.names.get(n) for n in (co.rank_by, *co.tie_break)) if co.rank_by else ()) for i in members]
+            entries = [Entry(results[i].id, i, tuple(scopes[i].names.get(n) for n in (co.rank_by, *co.tie_break)) if co.rank_by else ()) for i in members]
             if co.rank_by:
                 outcomes, ties = rank_group(entries, co.order, top, places)
             else:
                 outcomes, ties = {}, []
             tied = {}
             for t in ties:
-                summary = self._tie(group, t, results)
+                summary = self._tie(group, t, scopes)
                 needing.append(summary)
                 for i in t.indices:
                     tied[i] = summary
             for i in members:
-                self._apply(results[i], outcomes.get(i), tied.get(i))
+                self._apply(results[i], scopes[i], outcomes.get(i), tied.get(i))
         for i, r in enumerate(results):
             if i in usable and r.ok and "rank" not in r.outputs and co.rank_by:
                 r.outputs["rank"] = None  # not ranked: refused
@@ -104,20 +108,18 @@ class CohortEvaluator:
                     r.outputs["place"] = None
                 r.outputs["tie"] = None
         for i in usable:
-            r = results[i]
-            r.scope.trace.report(r)
-            r.scope = None
+            scopes[i].trace.report(results[i])
         self.ties = needing
         return results
 
-    def _limits(self, results: list[Result], usable: list[int]) -> None:
-        """Refuse every record of a group that brings more records than a limit allows."""
+    def _limits(self, results: list[Result], scopes: dict[int, Scope]) -> None:
+        """Refuse every record of a group that brings more records than a limit allows (among those of `scopes`)."""
         m = self.m
         for lim in self.cohort.limits:
-            at_most = quota(m, lim.at_most)
+            at_most = quota(m.parameters, lim.at_most)
             counts: dict[Any, list[int]] = {}
-            for i in usable:
-                counts.setdefault(results[i].scope.names.get(lim.per), []).append(i)
+            for i, scope in scopes.items():
+                counts.setdefault(scope.names.get(lim.per), []).append(i)
             for value, members in counts.items():
                 if value is None or len(members) <= at_most:
                     continue
@@ -132,9 +134,9 @@ class CohortEvaluator:
                                    f"({', '.join(ids)}), at most {at_most}; the act does not say which to keep, so none is admitted",
                     }
                     r.outputs["refusals"] = list(r.outputs.get("refusals") or []) + [refusal]
-                    r.scope.trace.rely(lim.interpretations)
+                    scopes[i].trace.rely(lim.interpretations)
 
-    def _tie(self, group: Any, t: TieBlock, results: list[Result]) -> dict:
+    def _tie(self, group: Any, t: TieBlock, scopes: dict[int, Scope]) -> dict:
         co, m = self.cohort, self.m
         a, b = t.positions
         body = co.ties.decided_by if co.ties else None
@@ -144,18 +146,18 @@ class CohortEvaluator:
             stake = ", ".join(p or "no place" for p in t.places)
             what = f"places {stake}"
         else:
-            top = quota(m, co.advance.top) if co.advance else 0
+            top = quota(m.parameters, co.advance.top) if co.advance else 0
             what = f"{t.advance_slots} advancing place(s) (the top {top} advance, {', '.join(co.advance.cite) if co.advance else ''})"
-        value = results[t.indices[0]].scope.names.get(co.rank_by)
+        value = scopes[t.indices[0]].names.get(co.rank_by) if co.rank_by else None
         message = (f"tie{' in ' + str(_plain(group)) if group is not None else ''}: {', '.join(t.ids)} have {co.rank_by} = {_plain(value)}, "
                    f"positions {a}–{b}, for {what}; the act sets no tie-break [{rule_cite}]; decided by {who}")
         return {"cohort": co.id, "group": _plain(group), "positions": [a, b], "records": list(t.ids), "value": value,
                 "for": "places" if t.places else "advance", "places": [p or None for p in t.places] if t.places else None,
                 "slots": t.advance_slots, "decided_by": body, "message": message}
 
-    def _apply(self, r: Result, outcome: Optional[Outcome], tie: Optional[dict]) -> None:
+    def _apply(self, r: Result, scope: Scope, outcome: Optional[Outcome], tie: Optional[dict]) -> None:
         co, m = self.cohort, self.m
-        names, trace = r.scope.names, r.scope.trace
+        names, trace = scope.names, scope.trace
         if co.rank_by:
             r.outputs["rank"] = Decimal(outcome.rank) if outcome else None
         if co.advance:
@@ -177,7 +179,7 @@ class CohortEvaluator:
             group = f" of {co.group_by} {_plain(names.get(co.group_by))}" if co.group_by else ""
             trace.step("rank", "cohort", r.outputs["rank"], f"position{group} by {co.rank_by} ({co.order})", tuple(co.names()), of=("cohort", co.id))
             if co.advance:
-                trace.add(Step("advances", "cohort", r.outputs["advances"], f"the top {quota(m, co.advance.top)} of each group advance",
+                trace.add(Step("advances", "cohort", r.outputs["advances"], f"the top {quota(m.parameters, co.advance.top)} of each group advance",
                                     co.advance.cite, co.advance.label, ("rank",), co.advance.interpretations))
             place = next((p for p in co.places if p.id == r.outputs.get("place")), None)
             if co.places:
@@ -186,7 +188,7 @@ class CohortEvaluator:
             if tie is not None:
                 trace.step("tie", "cohort", tie["message"], "ties are never broken silently", (co.rank_by,), of=("cohort", co.id))
         if self.spec.consequences:
-            r.outputs["consequences"] = self.inner.consequences(r.scope, r)
+            r.outputs["consequences"] = self.inner.consequences(scope, r)
 
 
 def _plain(value: Any) -> Any:

@@ -57,7 +57,7 @@ class Evaluator:
         self.constraints = [k for name in self.spec.inputs for k in methodology.constraints.get(name, ())]
         self.constraint_plan = self._plan_for([n for k in self.constraints for n in sorted(k.names)])
         self._order = {name: i for i, name in enumerate(methodology.interpretations)}
-        self._row_inputs = row_inputs(methodology, self.spec.inputs)
+        self._row_inputs = row_inputs(methodology.inputs, methodology.tables, self.spec.inputs)
 
     # -- compile -------------------------------------------------------------------------------
     def _plan(self) -> list[str]:
@@ -95,48 +95,54 @@ class Evaluator:
             interpreter = Interpreter(self.functions)
         return Scope(dict(self.base_names), Trace(self.m, self.explain, self._order), interpreter)
 
-    def evaluate(self, record: Mapping[str, Any], index: int = 0, *, keep_scope: bool = False) -> Result:
-        """Evaluate one record. Never raises for bad data: problems become the result's errors.
+    def evaluate(self, record: Mapping[str, Any], index: int = 0) -> Result:
+        """Evaluate one record. Never raises for bad data: problems become the result's errors."""
+        return self._evaluate(record, index, keep_scope=False)[0]
 
-        With `keep_scope` the result keeps the record's `Scope` (`result.scope`: its names and trace),
-        for a cohort that ranks the records before it decides their consequences (`consequences`)."""
+    def evaluate_keeping_scope(self, record: Mapping[str, Any], index: int = 0) -> tuple[Result, Optional[Scope]]:
+        """Evaluate one record and keep its `Scope` (its names and trace), for a cohort that ranks the
+        records before it decides their consequences (`consequences`). The scope is None when the
+        evaluation stopped before the end (a record that is not a mapping, an input or constraint error)."""
+        return self._evaluate(record, index, keep_scope=True)
+
+    def _evaluate(self, record: Mapping[str, Any], index: int, keep_scope: bool) -> tuple[Result, Optional[Scope]]:
         rid = record.get("id") if isinstance(record, Mapping) else None
         result = Result(id=str(rid) if rid not in (None, "") else f"#{index + 1}", evaluation=self.spec.id)
         if not isinstance(record, Mapping):
             result.errors.append(RecordError("id", "the record is not a mapping of fields"))
-            return result
+            return result, None
         if rid in (None, ""):
             result.errors.append(RecordError("id", "the record has no id"))
         scope = self.scope()
+        kept = False
         try:
             with scope.trace.active():
-                self._run(record, scope, result, keep_scope)
+                kept = self._run(record, scope, result) and keep_scope
         finally:
-            if result.scope is not scope:  # not kept: its interpreter serves another record
+            if not kept:  # its interpreter serves another record
                 scope.interpreter.names = {}
                 self._idle.append(scope.interpreter)
-        return result
+        return result, scope if kept else None
 
-    def _run(self, record: Mapping[str, Any], scope: Scope, result: Result, keep_scope: bool) -> None:
-        """Read the inputs, check the constraints, compute the plan and finish the result."""
+    def _run(self, record: Mapping[str, Any], scope: Scope, result: Result) -> bool:
+        """Read the inputs, check the constraints, compute the plan and finish the result; whether it got to the end."""
         trace = scope.trace
         self._read_inputs(record, scope, result)
         if result.errors:  # values that could not be read: no interpretation is reported
             trace.report(result, interpretations=False)
-            return
+            return False
         if self.constraints:
             self._check_constraints(scope, result)
             if result.errors:
                 trace.report(result)
-                return
+                return False
         for name in self.plan:
             if name in self.constraint_plan and (name in scope.names or name in scope.failed):
                 continue  # computed for a constraint already
             self._compute(name, scope, result)
         self._finish(scope, result)
         trace.report(result)
-        if keep_scope:
-            result.scope = scope
+        return True
 
     def evaluate_many(self, records: Iterable[Mapping[str, Any]]) -> Iterator[Result]:
         for i, record in enumerate(records):

@@ -2,10 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Optional
-
-if TYPE_CHECKING:
-    from .trace import Scope
+from typing import Any
 
 from ..errors import AdistemeError
 
@@ -40,9 +37,6 @@ class Result:
     notes: list[str] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     descriptive: dict[str, Any] = field(default_factory=dict)
-    # the record's names and trace, kept only when asked (`Evaluator.evaluate(..., keep_scope=True)`) for a
-    # cohort, which ranks the records on them and then drops them (evaluation/cohorts.py)
-    scope: Optional[Scope] = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:

@@ -106,7 +106,10 @@ class Interpretation:
 
 @dataclass
 class Methodology:
-    """One edition, compiled: everything the engine reads of the file after compiling is here."""
+    """One edition, compiled: everything the engine reads of the file after compiling is here.
+
+    The element modules read it through protocols of their own (`CohortsModel`, `TablesModel`, ...,
+    and `ExtensionsModel` of methodology/extensions.py), which it satisfies by its shape."""
 
     family: str
     edition: str
@@ -172,7 +175,9 @@ _EXTENSION_COMPILERS = {kind: (section, compile_) for section, (kind, compile_) 
 
 
 class Compiler:
-    """Compiles one document's sections; every problem becomes a located finding (`error`, `expression`)."""
+    """Compiles one document's sections; every problem becomes a located finding (`error`, `expression`).
+
+    The element modules' `compile_*` functions take it as a `CompileContext` (elements/contexts.py)."""
 
     def __init__(self, doc: Document):
         self.doc = doc

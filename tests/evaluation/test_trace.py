@@ -108,6 +108,19 @@ def test_two_threads_on_one_evaluator_get_the_sequential_results(annual):
 
 
 # ---------------------------------------------------------------------------------- the trace itself
+def test_a_kept_scope_holds_the_records_values_and_keeps_its_interpreter(annual):
+    r, scope = annual.evaluate_keeping_scope(A, 0)
+    assert same(r, annual.evaluate(A)) and not hasattr(r, "scope")  # the result is the same plain value
+    assert scope is not None and scope.names["quarterly_mean"] == D("105.5")
+    annual.evaluate(B)  # evaluated meanwhile, B may not be lent A's interpreter
+    assert all(i is not scope.interpreter for i in annual._idle)
+
+
+def test_a_record_stopped_by_an_input_error_keeps_no_scope(annual):
+    r, scope = annual.evaluate_keeping_scope({"id": "C", "plan_scores": [3]}, 2)
+    assert scope is None and [e.field for e in r.errors] == ["quarterly_scores"]
+
+
 def test_interpretations_are_reported_in_the_files_order(wko):
     trace = Trace(wko)
     order = list(wko.interpretations)
