@@ -17,7 +17,7 @@ ENGINE = ROOT / "engine"
 
 # Lowest first; packages on one line are peers.
 LAYERS: list[set[str]] = [
-    {"version", "paths", "errors"},
+    {"version", "paths", "errors", "faces"},
     {"calendar"},
     {"language"},
     {"elements"},
