@@ -34,7 +34,7 @@ _ENGINE = {
     "evaluation.cohorts": ("make_evaluator",),
     "language.findings": ("sort_findings",),
     "language.values": ("dumps", "text"),
-    "formats.atomic": ("Destination", "check_folder"),
+    "atomic": ("Destination", "check_folder"),
     "formats.records": ("read_records",),
     "formats.writers": ("result_writer", "run_facts"),
     "editions.registry": ("ACTS_FILE", "Registry", "RegistryError", "load_methodology"),
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from engine.evaluation.cohorts import make_evaluator
     from engine.language.findings import sort_findings
     from engine.language.values import dumps, text
-    from engine.formats.atomic import Destination, check_folder
+    from engine.atomic import Destination, check_folder
     from engine.formats.records import read_records
     from engine.formats.writers import result_writer, run_facts
     from engine.editions.registry import ACTS_FILE, Registry, RegistryError, load_methodology
