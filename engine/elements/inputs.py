@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Mapping, Optional
 
 from ..errors import AdistemeError
+from ..language.values import quoted
 from .maps import coerce_map, map_json_schema
 
 _TRUE = {"true", "yes", "1", "иә", "ия", "да"}
@@ -69,7 +70,7 @@ class InputSpec:
         if kind == "integer":
             value = _number(raw, name, self.where())
             if value != value.to_integral_value():
-                raise InputError(name, f"{name}: expected an integer, got {_show(raw)}{self.where()}")
+                raise InputError(name, f"{name}: expected an integer, got {quoted(raw)}{self.where()}")
             return self._bounded(value, name)
         if kind == "decimal":
             return self._bounded(_number(raw, name, self.where()), name)
@@ -78,7 +79,7 @@ class InputSpec:
                 return raw
             if isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
                 return raw.strip().lower() in _TRUE
-            raise InputError(name, f"{name}: expected true or false, got {_show(raw)}{self.where()}")
+            raise InputError(name, f"{name}: expected true or false, got {quoted(raw)}{self.where()}")
         if kind == "date":
             if isinstance(raw, dt.datetime):
                 return raw.date()
@@ -89,15 +90,15 @@ class InputSpec:
                     return dt.date.fromisoformat(raw.strip())
                 except ValueError:
                     pass
-            raise InputError(name, f"{name}: expected a date YYYY-MM-DD, got {_show(raw)}{self.where()}")
+            raise InputError(name, f"{name}: expected a date YYYY-MM-DD, got {quoted(raw)}{self.where()}")
         if kind == "string":
             if isinstance(raw, (str, int, Decimal)) and not isinstance(raw, bool):
                 return str(raw)
-            raise InputError(name, f"{name}: expected text, got {_show(raw)}{self.where()}")
+            raise InputError(name, f"{name}: expected text, got {quoted(raw)}{self.where()}")
         if kind == "enum":
             text = str(raw).strip() if isinstance(raw, (str, int, Decimal)) and not isinstance(raw, bool) else None
             if text not in self.values:
-                raise InputError(name, f"{name}: {_show(raw)} is not one of {', '.join(self.values)}{self.where()}")
+                raise InputError(name, f"{name}: {quoted(raw)} is not one of {', '.join(self.values)}{self.where()}")
             return text
         if kind == "list":
             return self._list(raw, name)
@@ -119,7 +120,7 @@ class InputSpec:
         elif isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):
             raw = [raw]  # a spreadsheet cell holding one number is a one-item list
         if not isinstance(raw, (list, tuple)):
-            raise InputError(name, f"{name}: expected a list, got {_show(raw)}{self.where()}")
+            raise InputError(name, f"{name}: expected a list, got {quoted(raw)}{self.where()}")
         if self.min_items is not None and len(raw) < self.min_items:
             raise InputError(name, f"{name}: {len(raw)} items, at least {self.min_items} required{self.where()}")
         if self.max_items is not None and len(raw) > self.max_items:
@@ -192,7 +193,7 @@ def _plain(value: Decimal) -> Any:
 
 def _number(raw: Any, name: str, where: str) -> Decimal:
     if isinstance(raw, bool):
-        raise InputError(name, f"{name}: expected a number, got {_show(raw)}{where}")
+        raise InputError(name, f"{name}: expected a number, got {quoted(raw)}{where}")
     if isinstance(raw, Decimal):
         value = raw
     elif isinstance(raw, int):
@@ -205,11 +206,11 @@ def _number(raw: Any, name: str, where: str) -> Decimal:
         try:
             value = Decimal(text)
         except InvalidOperation:
-            raise InputError(name, f"{name}: expected a number, got {_show(raw)}{where}") from None
+            raise InputError(name, f"{name}: expected a number, got {quoted(raw)}{where}") from None
     else:
-        raise InputError(name, f"{name}: expected a number, got {_show(raw)}{where}")
+        raise InputError(name, f"{name}: expected a number, got {quoted(raw)}{where}")
     if not value.is_finite():
-        raise InputError(name, f"{name}: expected a finite number, got {_show(raw)}{where}")
+        raise InputError(name, f"{name}: expected a finite number, got {quoted(raw)}{where}")
     return value
 
 
@@ -221,10 +222,5 @@ def _split_list(text: str, name: str, where: str) -> list:
         try:
             return json.loads(text, parse_float=Decimal)
         except ValueError:
-            raise InputError(name, f"{name}: expected a list like [3, 4] or 3;4, got {_show(text)}{where}") from None
+            raise InputError(name, f"{name}: expected a list like [3, 4] or 3;4, got {quoted(text)}{where}") from None
     return [part.strip() for part in text.split(";") if part.strip()]
-
-
-def _show(raw: Any) -> str:
-    text = repr(raw) if isinstance(raw, str) else str(raw)
-    return text if len(text) <= 40 else text[:37] + "..."

@@ -17,7 +17,7 @@ from ..version import __version__
 from ..editions.in_time import EditionError, Editions, Resolution, over_period
 from ..evaluation.evaluator import Evaluator, Result
 from ..elements.inputs import InputError
-from ..language.values import dumps, number
+from ..language.values import dumps, text
 from ..methodology.model import Methodology
 from .organisations import Organisation, find, load_organisations, resolve_period
 from ..formats.output import result_dict
@@ -187,10 +187,10 @@ class Session:
                 value = [v for _, v, _, _ in found] if found else None
             else:
                 value = found[0][1] if found else None
-            where = ", ".join(f"{per}: {_text(v)} (run {rid_}{'' if mid == self.m.id else ', ' + mid})" for per, v, rid_, mid in found)
+            where = ", ".join(f"{per}: {text(v, brackets=True)} (run {rid_}{'' if mid == self.m.id else ', ' + mid})" for per, v, rid_, mid in found)
             if name in record and record[name] not in (None, ""):
                 if value is not None and not self._same(name, record[name], value):
-                    record["__error__"] = (f"{name}: the record gives {_text(record[name])} but the history has {_text(value)} "
+                    record["__error__"] = (f"{name}: the record gives {text(record[name], brackets=True)} but the history has {text(value, brackets=True)} "
                                            f"({where}); remove one of them")
                 continue
             if value is None:
@@ -198,7 +198,7 @@ class Session:
                 provenance.append(f"{name}: no stored {src['evaluation']} result of record {rid} for {looked} (organisation {p.organisation.id})")
                 continue
             record[name] = value
-            provenance.append(f"{name} = {_text(value)} from the history: {src['evaluation']} {src['output']} of {where}")
+            provenance.append(f"{name} = {text(value, brackets=True)} from the history: {src['evaluation']} {src['output']} of {where}")
         return record
 
     def _same(self, name: str, given: Any, stored: Any) -> bool:
@@ -227,14 +227,6 @@ class Session:
         if self.writer is not None:
             self.writer.discard()
             self.writer = None
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, list):
-        return "[" + ", ".join(_text(v) for v in value) + "]"
-    if isinstance(value, Decimal):
-        return number(value)
-    return str(value)
 
 
 # -- verify -----------------------------------------------------------------------------------------
