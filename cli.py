@@ -22,14 +22,12 @@ def engine(module: str) -> ModuleType:
     return importlib.import_module(f"{ENGINE}.{module}")
 
 
-# Light modules only (no schemas, no calendar data): `adisteme --help` needs them and nothing more.
+# Light modules only (no schemas, no calendar data): `adisteme --help` needs them and nothing more. The
+# engine proper is imported by each command when it runs, so that --help answers without it (start-up time).
 __version__ = engine("version").__version__
 FORMATS = engine("formats.records").FORMATS  # the options below list the input formats
 _errors = engine("errors")  # the one error type commands end with, and the exit codes
 AdistemeError, EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = _errors.AdistemeError, _errors.EXIT_OK, _errors.EXIT_FINDINGS, _errors.EXIT_USAGE
-
-# The engine proper is imported by the commands that use it, when they run: `adisteme --help` runs no
-# command and answers without loading it (start-up time).
 ENV_VAR = "ADISTEME_METHODOLOGIES"  # engine.editions.registry.ENV_VAR, written here so that --help need not load the engine
 DB_HELP = "History database (SQLite); default $ADISTEME_DB or ~/.local/share/adisteme/history.sqlite3."
 
@@ -171,7 +169,7 @@ def schema(methodology: str, evaluation: str) -> None:
 @click.option("--save", is_flag=True, help="Store the run (inputs, outputs, receipt) in the history database; needs --org and --period.")
 @click.option("--from-history", is_flag=True, help="Take inputs that declare from_history (the year's quarterly scores, last year's annual rating) from stored results.")
 @db_option
-def evaluate(methodology: str, evaluation: str | None, **options: Any) -> None:
+def evaluate(methodology: str | None, evaluation: str | None, **options: Any) -> None:
     """Evaluate every record of a data file. A bad record is reported; the others still run.
 
     Exit 1 when any record has errors.
@@ -297,9 +295,7 @@ def amend_cmd(methodology: str, new_edition: str, valid_from: str, act_date: str
         registry(), methodology, new_edition, _date(valid_from, "--valid-from"), act_date=_date(act_date, "--act-date") if act_date else None,
         directory=Path(directory) if directory else None, tests=with_tests, **act)
     click.echo(f"created {done.path}: {done.methodology_id}, supersedes {done.supersedes}, valid from {valid_from}")
-    for extra in (done.tests_path, done.acts_path):
-        if extra is not None:
-            click.echo(f"updated {extra}" if extra.name == "acts.yaml" else f"created {extra}")
+    lines(done.also_written())
     lines([f"note: {told}" for told in done.notes], err=True)
     note(f"next: edit it to the amending act, then `adisteme diff {done.supersedes} {done.path}`")
 
@@ -378,10 +374,8 @@ def acts_cmd(family: str | None, as_of: str | None, fmt: str) -> None:
     if day is not None and not family:
         fail("--as-of needs a FAMILY")
     answer = eds.answer(family, day) if day is not None else {}  # no edition applies: that is an answer too
-    if fmt == "json":
-        click.echo(dumps({"acts": rows, **({"as_of": day, "resolution": answer} if day else {})}))
-    else:
-        lines(reports.act_lines(rows) + ([reports.answer_line(day, answer)] if day else []))
+    lines([dumps({"acts": rows, **({"as_of": day, "resolution": answer} if day else {})})] if fmt == "json"
+          else reports.act_lines(rows) + ([reports.answer_line(day, answer)] if day else []))
     sys.exit(EXIT_FINDINGS if "error" in answer else EXIT_OK)
 
 
@@ -428,10 +422,8 @@ def org_show(org: str, as_of: str | None, fmt: str, db: str | None) -> None:
     o = engine("history.runs").load_org(org, _store(db))
     day = _date(as_of, "--as-of") if as_of else dt.date.today()
     applies = engine("history.organisations").answer_on(o, day, engine("editions.in_time").Editions(registry()))
-    if fmt == "json":
-        click.echo(dumps({**o.as_dict(), "as_of": day, "applies": applies}))
-    else:
-        lines(engine("formats.reports").organisation_detail_lines(o, day, applies))
+    lines([dumps({**o.as_dict(), "as_of": day, "applies": applies})] if fmt == "json"
+          else engine("formats.reports").organisation_detail_lines(o, day, applies))
     sys.exit(EXIT_FINDINGS if "error" in applies else EXIT_OK)  # no edition applies: that is an answer too
 
 

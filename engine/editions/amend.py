@@ -42,6 +42,11 @@ class Amended:
     acts_path: Optional[Path] = None
     notes: list[str] = field(default_factory=list)
 
+    def also_written(self) -> list[str]:
+        """The other files written: the copied tests (created), the family's acts.yaml (updated)."""
+        written = [f"created {self.tests_path}"] if self.tests_path else []
+        return written + ([f"updated {self.acts_path}"] if self.acts_path else [])
+
 
 def amend(registry: Registry, ref: str, edition: str, valid_from: dt.date, *, act_name: Optional[str] = None,
           act_number: Optional[str] = None, act_date: Optional[dt.date] = None, act_source: Optional[str] = None,

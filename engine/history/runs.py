@@ -209,8 +209,8 @@ class Session:
             where = ", ".join(f"{per}: {text(v, brackets=True)} (run {rid_}{'' if mid == self.m.id else ', ' + mid})" for per, v, rid_, mid in found)
             if name in record and record[name] not in (None, ""):
                 if value is not None and not self._same(name, record[name], value):
-                    record["__error__"] = (f"{name}: the record gives {text(record[name], brackets=True)} but the history has {text(value, brackets=True)} "
-                                           f"({where}); remove one of them")
+                    record["__error__"] = (f"{name}: the record gives {text(record[name], brackets=True)} but the history has "
+                                           f"{text(value, brackets=True)} ({where}); remove one of them")
                 continue
             if value is None:
                 looked = ", ".join(str(x) for x in periods)

@@ -9,8 +9,9 @@ from typing import Any, Iterable, Iterator, Optional
 
 from ..editions.registry import Registry, RegistryError
 from ..language.findings import Finding
-from . import coverage
 from .cases import Outcome, run_files, test_files
+from .coverage import Coverage, measure, render
+from .coverage import run_files as run_files_watched
 
 
 @dataclass
@@ -50,7 +51,7 @@ class Suite:
 
     def run(self) -> Iterator[FileRun]:
         """Run each file's cases and add them up, a file at a time."""
-        runner = coverage.run_files if self.with_coverage else run_files
+        runner = run_files_watched if self.with_coverage else run_files
         for path, findings, outcomes in runner(self.files, self.registry):
             self.failed += len(findings)
             for o in outcomes:
@@ -61,7 +62,7 @@ class Suite:
                 self.outcomes += outcomes
             yield FileRun(path, findings, outcomes)
 
-    def coverage(self) -> tuple[dict[str, coverage.Coverage], list[str]]:
+    def coverage(self) -> tuple[dict[str, Coverage], list[str]]:
         """Coverage per edition (engine/testing/coverage.py) of the editions the cases name when files were
         named, else of every edition; and why an edition could not be measured (the others still are)."""
         ids = sorted({o.case.methodology for o in self.outcomes} if self.named else set(self.registry.files()))
@@ -71,13 +72,13 @@ class Suite:
                 editions[mid] = self.registry.get(mid)
             except RegistryError as exc:
                 problems.append(f"no coverage for {mid}: {exc}")
-        return coverage.measure(editions, self.outcomes), problems
+        return measure(editions, self.outcomes), problems
 
-    def text(self, measured: Optional[dict[str, coverage.Coverage]] = None) -> str:
+    def text(self, measured: Optional[dict[str, Coverage]] = None) -> str:
         """For people: how many cases passed and failed, then the coverage when it was measured."""
         summary = f"{self.passed} passed, {self.failed} failed"
-        return summary if measured is None else f"{summary}\n{coverage.render(measured)}"
+        return summary if measured is None else f"{summary}\n{render(measured)}"
 
-    def as_dict(self, measured: Optional[dict[str, coverage.Coverage]] = None) -> dict[str, Any]:
+    def as_dict(self, measured: Optional[dict[str, Coverage]] = None) -> dict[str, Any]:
         extra = {"coverage": {mid: c.as_dict() for mid, c in measured.items()}} if measured is not None else {}
         return {"passed": self.passed, "failed": self.failed, "cases": self.cases, **extra}

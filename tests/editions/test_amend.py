@@ -1,6 +1,7 @@
 """`adisteme amend`: a new edition's file from an old one, and `adisteme diff` after the drafter's edit."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from pathlib import Path
@@ -9,7 +10,8 @@ import yaml
 from click.testing import CliRunner
 
 import cli
-from engine.editions.registry import load_methodology
+from engine.editions.amend import amend as amend_edition
+from engine.editions.registry import Registry, load_methodology
 
 ROOT = Path(__file__).resolve().parents[2]
 WKO = ROOT / "methodologies" / "wko-maslikhat" / "2017.yaml"
@@ -126,3 +128,12 @@ def test_recording_the_act_leaves_no_temporary_file(tmp_path):
     assert r.exit_code == 0, r.output
     assert f"updated {tmp_path / 'wko-maslikhat' / 'acts.yaml'}" in r.stdout
     assert [p.name for p in (tmp_path / "wko-maslikhat").iterdir() if p.name.startswith(".") or p.suffix == ".new"] == []
+
+
+def test_the_amended_edition_names_the_other_files_it_wrote(tmp_path):
+    shutil.copytree(WKO.parent, tmp_path / "wko-maslikhat")
+    done = amend_edition(Registry.default([tmp_path]), "wko-maslikhat@2017", "2018", dt.date(2018, 3, 1), act_name="No. 1", tests=True)
+    folder = tmp_path / "wko-maslikhat"
+    assert done.also_written() == [f"created {folder / '2018.tests.yaml'}", f"updated {folder / 'acts.yaml'}"]
+    plain = amend_edition(Registry.default([tmp_path]), "wko-maslikhat@2017", "2019", dt.date(2019, 1, 1))
+    assert plain.also_written() == []
