@@ -18,6 +18,7 @@ ENGINE = ROOT / "engine"
 # Lowest first; packages on one line are peers.
 LAYERS: list[set[str]] = [
     {"version", "paths", "errors", "faces"},
+    {"atomic"},  # writes files whole or not at all, raising the engine's error
     {"calendar"},
     {"language"},
     {"elements"},

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from ..atomic import atomic_path
 from ..errors import AdistemeError
 from .acts import check_acts_file
 from .registry import ACTS_FILE, Registry, RegistryError, check_document
@@ -40,6 +41,11 @@ class Amended:
     tests_path: Optional[Path] = None
     acts_path: Optional[Path] = None
     notes: list[str] = field(default_factory=list)
+
+    def also_written(self) -> list[str]:
+        """The other files written: the copied tests (created), the family's acts.yaml (updated)."""
+        written = [f"created {self.tests_path}"] if self.tests_path else []
+        return written + ([f"updated {self.acts_path}"] if self.acts_path else [])
 
 
 def amend(registry: Registry, ref: str, edition: str, valid_from: dt.date, *, act_name: Optional[str] = None,
@@ -260,17 +266,18 @@ def _record_act(acts: Path, edition: str, old_edition: str, name: str, source: O
         f"    note: Encoded as {new_id} (made by adisteme amend); its validity is in that file.",
     ]
     lines[end + 1:end + 1] = entry
-    new_text = "\n".join(lines) + "\n"
-    tmp = acts.with_name(acts.name + ".new")
-    tmp.write_text(new_text, encoding="utf-8")
     try:
-        _, findings = check_acts_file(tmp)
-        errors = [f for f in findings if f.severity == "error" and f.code != "id-mismatch"]
-        if errors:
-            notes.append(f"{acts} was not changed: the new entry would not validate ({errors[0].message})")
-            return None
-        tmp.replace(acts)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+        with atomic_path(acts) as tmp:  # checked as written; put in place only when it validates
+            tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            _, findings = check_acts_file(tmp)
+            errors = [f for f in findings if f.severity == "error" and f.code != "id-mismatch"]
+            if errors:
+                raise _Invalid(errors[0].message)
+    except _Invalid as exc:
+        notes.append(f"{acts} was not changed: the new entry would not validate ({exc})")
+        return None
     return acts
+
+
+class _Invalid(AmendError):
+    """The amended acts.yaml would not validate: leaving the block by it keeps the old file."""

@@ -38,6 +38,14 @@ class EditionError(RegistryError):
     def key(self) -> tuple:
         return ("error", self.kind, self.family, self.act)
 
+    def as_dict(self, readings: bool = True) -> dict:
+        """The error as an answer (no edition applies): message, kind, act and, with `readings`, the
+        interpretations it rests on."""
+        out: dict[str, Any] = {"error": str(self), "kind": self.kind, "act": self.act}
+        if readings:
+            out["interpretations"] = [r.as_dict() for r in self.readings]
+        return out
+
 
 @dataclass
 class Entry:
@@ -261,6 +269,14 @@ class Editions:
         else:
             why.append(f"{e.name} is in force {e.span()}, which includes {on}")
         return Resolution(family, on, edition, e.name, how, e.start, e.effective_end, why, list(e.readings), notes=notes)
+
+    def answer(self, family: str, on: dt.date) -> dict:
+        """`resolve` as data: the resolution, or, when no edition applies (an answer, not a failure), the
+        error with an "error" key."""
+        try:
+            return self.resolve(family, on).as_dict()
+        except EditionError as exc:
+            return exc.as_dict(readings=False)
 
     def named(self, methodology_id: str, on: dt.date) -> Resolution:
         family, edition = methodology_id.split("@", 1)

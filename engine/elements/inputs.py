@@ -81,7 +81,7 @@ class InputSpec:
         if kind == "integer":
             value = _number(raw, name, self.where())
             if value != value.to_integral_value():
-                raise InputError(name, f"{name}: expected an integer, got {_show(raw)}{self.where()}")
+                raise InputError(name, f"{name}: expected an integer, got {quoted(raw)}{self.where()}")
             return self._bounded(value, name)
         if kind == "decimal":
             return self._bounded(_number(raw, name, self.where()), name)
@@ -90,7 +90,7 @@ class InputSpec:
                 return raw
             if isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
                 return raw.strip().lower() in _TRUE
-            raise InputError(name, f"{name}: expected true or false, got {_show(raw)}{self.where()}")
+            raise InputError(name, f"{name}: expected true or false, got {quoted(raw)}{self.where()}")
         if kind == "date":
             if isinstance(raw, dt.datetime):
                 return raw.date()
@@ -101,15 +101,15 @@ class InputSpec:
                     return dt.date.fromisoformat(raw.strip())
                 except ValueError:
                     pass
-            raise InputError(name, f"{name}: expected a date YYYY-MM-DD, got {_show(raw)}{self.where()}")
+            raise InputError(name, f"{name}: expected a date YYYY-MM-DD, got {quoted(raw)}{self.where()}")
         if kind == "string":
             if isinstance(raw, (str, int, Decimal)) and not isinstance(raw, bool):
                 return str(raw)
-            raise InputError(name, f"{name}: expected text, got {_show(raw)}{self.where()}")
+            raise InputError(name, f"{name}: expected text, got {quoted(raw)}{self.where()}")
         if kind == "enum":
             text = str(raw).strip() if isinstance(raw, (str, int, Decimal)) and not isinstance(raw, bool) else None
             if text not in self.values:
-                raise InputError(name, f"{name}: {_show(raw)} is not one of {', '.join(self.values)}{self.where()}")
+                raise InputError(name, f"{name}: {quoted(raw)} is not one of {', '.join(self.values)}{self.where()}")
             return text
         if kind == "list":
             return self._list(raw, name)
@@ -130,7 +130,7 @@ class InputSpec:
         elif isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):
             raw = [raw]  # a spreadsheet cell holding one number is a one-item list
         if not isinstance(raw, (list, tuple)):
-            raise InputError(name, f"{name}: expected a list, got {_show(raw)}{self.where()}")
+            raise InputError(name, f"{name}: expected a list, got {quoted(raw)}{self.where()}")
         if self.min_items is not None and len(raw) < self.min_items:
             raise InputError(name, f"{name}: {len(raw)} items, at least {self.min_items} required{self.where()}")
         if self.max_items is not None and len(raw) > self.max_items:
@@ -230,7 +230,7 @@ def _plain(value: Decimal) -> Any:
 
 def _number(raw: Any, name: str, where: str) -> Decimal:
     if isinstance(raw, bool):
-        raise InputError(name, f"{name}: expected a number, got {_show(raw)}{where}")
+        raise InputError(name, f"{name}: expected a number, got {quoted(raw)}{where}")
     if isinstance(raw, Decimal):
         value = raw
     elif isinstance(raw, int):
@@ -243,11 +243,11 @@ def _number(raw: Any, name: str, where: str) -> Decimal:
         try:
             value = Decimal(text)
         except InvalidOperation:
-            raise InputError(name, f"{name}: expected a number, got {_show(raw)}{where}") from None
+            raise InputError(name, f"{name}: expected a number, got {quoted(raw)}{where}") from None
     else:
-        raise InputError(name, f"{name}: expected a number, got {_show(raw)}{where}")
+        raise InputError(name, f"{name}: expected a number, got {quoted(raw)}{where}")
     if not value.is_finite():
-        raise InputError(name, f"{name}: expected a finite number, got {_show(raw)}{where}")
+        raise InputError(name, f"{name}: expected a finite number, got {quoted(raw)}{where}")
     return value
 
 
@@ -259,7 +259,7 @@ def _split_list(text: str, name: str, where: str) -> list:
         try:
             return json.loads(text, parse_float=Decimal)
         except ValueError:
-            raise InputError(name, f"{name}: expected a list like [3, 4] or 3;4, got {_show(text)}{where}") from None
+            raise InputError(name, f"{name}: expected a list like [3, 4] or 3;4, got {quoted(text)}{where}") from None
     return [part.strip() for part in text.split(";") if part.strip()]
 
 
@@ -284,8 +284,3 @@ def _split_map(text: str, name: str, where: str) -> Any:
             raise InputError(name, f"{name}: key '{key.strip()}' given twice{where}")
         out[key.strip()] = value.strip()
     return out
-
-
-def _show(raw: Any) -> str:
-    text = repr(raw) if isinstance(raw, str) else str(raw)
-    return text if len(text) <= 40 else text[:37] + "..."

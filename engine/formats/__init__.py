@@ -5,7 +5,6 @@ _NAMES = {
     "read_records": ".records", "RecordsError": ".records", "detect_format": ".records",
     "result_dict": ".output", "result_to_json": ".output", "table": ".output", "explanation": ".output",
     "result_writer": ".writers", "ResultWriter": ".writers",
-    "Destination": ".atomic", "OutputError": ".atomic",
     "to_ics": ".ics",
 }
 __all__ = list(_NAMES)

@@ -17,6 +17,12 @@ def render_calendar(cal: YearCalendar, fmt: str) -> str:
     return calendar_table(cal) + "\n"
 
 
+def calendar_notes(cal: YearCalendar) -> list[str]:
+    """What people are told beside the calendar: each problem, then each edition in force and why."""
+    return ([f"adisteme: {p}" for p in cal.problems]
+            + [f"note: {s['from']} … {s['to']}: {s['methodology']} ({s['how']}): {'; '.join(s['why'])}" for s in cal.spans if s.get("methodology")])
+
+
 def calendar_table(cal: YearCalendar) -> str:
     """The editions in force over the year, then one row per deadline by date, then what was not computed."""
     lines = [f"Deadlines of {cal.year} — {cal.target}"]

@@ -61,6 +61,12 @@ def act_lines(rows: Iterable[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def answer_line(day: dt.date, answer: dict[str, Any]) -> str:
+    """`acts --as-of`: the edition in force on the day and why, or why none is (Editions.answer)."""
+    said = answer["error"] if "error" in answer else f"{answer['methodology']} — {'; '.join(answer['why'])}"
+    return f"\non {day}: {said}"
+
+
 # -- the history's answers. They come as the history's objects and documents (history.organisations,
 # history.runs), read by their attributes and keys: the history package is above this one and is not imported.
 def organisation_lines(orgs: Iterable[Any], today: dt.date) -> list[str]:

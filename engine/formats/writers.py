@@ -10,10 +10,10 @@ from __future__ import annotations
 import csv
 from typing import Any, Callable, Optional
 
+from ..atomic import Destination, OutputError, atomic_path
 from ..evaluation.results import Result
 from ..language.values import dumps, text
 from ..methodology.model import Methodology
-from .atomic import Destination, OutputError, atomic_path
 from .output import columns, explanation, result_dict, result_to_json, table
 
 Echo = Callable[[str], None]

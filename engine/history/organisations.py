@@ -13,12 +13,12 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Protocol
 
 from ..editions.in_time import EditionError, Editions, Resolution, over_period
 from ..paths import organisations_dir
 from ..calendar.periods import Period
-from ..editions.registry import RegistryError
+from ..editions.registry import Registry, RegistryError
 from ..language.schema import validate
 from ..language.source import SourceError, load_file
 
@@ -112,6 +112,12 @@ def load_organisations(files: Optional[Iterable[Path]] = None) -> dict[str, Orga
     return orgs
 
 
+def registered(recorded: Iterable[Binding] = ()) -> list[Organisation]:
+    """Every organisation of the registry files, each with its bindings `recorded` in the history database."""
+    recorded = list(recorded)
+    return [o.with_history(recorded) for o in load_organisations().values()]
+
+
 def find(orgs: dict[str, Organisation], oid: str) -> Organisation:
     if oid not in orgs:
         raise OrgError(f"no organisation '{oid}' (known: {', '.join(sorted(orgs)) or 'none'}; see `adisteme org list`)")
@@ -137,3 +143,50 @@ def resolve_on(org: Organisation, day: dt.date, editions: Editions) -> Resolutio
 def resolve_period(org: Organisation, period: Period, editions: Editions) -> Resolution:
     return over_period(lambda day: resolve_on(org, day, editions), period, editions.straddle_rule)
 
+
+def answer_on(org: Organisation, day: dt.date, editions: Editions) -> dict:
+    """`resolve_on` as data: the resolution, or, when no edition applies (an answer, not a failure), the
+    error with an "error" key and the interpretations it rests on."""
+    try:
+        return resolve_on(org, day, editions).as_dict()
+    except EditionError as exc:
+        return exc.as_dict()
+
+
+# -- recording a binding ----------------------------------------------------------------------------
+class BindingStore(Protocol):
+    """Where a binding is recorded (the history database, engine/history/storage.py)."""
+
+    def add_binding(self, organisation: str, family: str, valid_from: dt.date, edition: Optional[str], reason: str, by: str) -> Binding:
+        ...
+
+
+@dataclass
+class Bound:
+    """A recorded binding, and what it makes apply on its first day (or why nothing can be used yet)."""
+
+    binding: Binding
+    resolution: Optional[Resolution]
+    problem: Optional[EditionError] = None
+
+
+def bind(org: Organisation, family: str, day: dt.date, edition: Optional[str], reason: str, by: str,
+         store: BindingStore, registry: Registry) -> Bound:
+    """Record that `org` is bound to `family` from `day` (pinned to `edition` when given). The family must
+    be known and a pinned edition encoded and valid; who and why must be said. A binding under which no
+    encoded edition applies yet is still recorded (`Bound.problem` says why)."""
+    if not reason.strip() or not by.strip():
+        raise OrgError("--reason and --by must not be empty")
+    editions = Editions(registry)
+    if family not in editions.families():
+        raise OrgError(f"no methodology family '{family}' (known: {', '.join(editions.families())})")
+    if edition is not None:
+        entry = editions.entry(family, edition)
+        if not entry.encoded:
+            raise OrgError(f"{family}@{edition} ({entry.name}) is not encoded; only an encoded edition can be pinned")
+        registry.get(f"{family}@{edition}")  # a pinned file must validate
+    b = store.add_binding(org.id, family, day, edition, reason.strip(), by.strip())
+    try:
+        return Bound(b, resolve_on(org.with_history([b]), day, editions))
+    except EditionError as exc:  # the binding stands; it only cannot be used yet
+        return Bound(b, None, exc)

@@ -8,22 +8,23 @@ the outputs reproduce.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from ..version import __version__
 from ..editions.in_time import EditionError, Editions, Resolution, over_period
 from ..evaluation.evaluator import Evaluator, Result
 from ..elements.inputs import HistorySource, InputError
-from ..language.values import dumps, number
+from ..language.values import dumps, number, text
 from ..methodology.model import Methodology
-from .organisations import Organisation, find, load_organisations, resolve_period
+from .organisations import Organisation, find, load_organisations, resolve_on, resolve_period
 from ..formats.output import result_dict
 from ..calendar.periods import Period
 from ..editions.registry import Registry, RegistryError
-from .storage import Storage, StorageError, now
+from .storage import Storage, StorageError, now, open_storage
 
 
 class RunError(RegistryError):
@@ -67,9 +68,27 @@ class Plan:
     resolution: Optional[Resolution] = None
 
 
+NO_METHODOLOGY = "name a METHODOLOGY, or an organisation with --org ORG --period PERIOD"
+
+
 def load_org(oid: str, store: Optional[Storage]) -> Organisation:
     org = find(load_organisations(), oid)
     return org.with_history(store.bindings(oid)) if store is not None else org
+
+
+def day_resolver(target: str, registry: Registry, db: Optional[str] = None) -> Callable[[dt.date], Resolution]:
+    """What applies on a day to `target`: an organisation, by its bindings (the history database `db` is
+    opened only then), or else a methodology named by id. RunError when it is neither."""
+    editions = Editions(registry)
+    orgs = load_organisations() if "@" not in target else {}
+    if target in orgs:
+        org = load_org(target, open_storage(db))
+        return lambda day: resolve_on(org, day, editions)
+    try:
+        mid = registry.resolve_id(target)
+    except RegistryError as exc:  # neither a methodology nor an organisation: say both
+        raise RunError(f"{exc}; and no organisation '{target}' (see `adisteme org list`)") from None
+    return lambda day: editions.named(mid, day)
 
 
 def plan_run(registry: Registry, methodology: Optional[str], org_id: Optional[str], period_text: Optional[str],
@@ -82,7 +101,7 @@ def plan_run(registry: Registry, methodology: Optional[str], org_id: Optional[st
         except ValueError as exc:
             raise RunError(str(exc)) from None
     if methodology is None and org_id is None:
-        raise RunError("name a METHODOLOGY, or an organisation with --org ORG --period PERIOD")
+        raise RunError(NO_METHODOLOGY)
     if org_id is not None and period is None:
         raise RunError("--org needs --period (a year such as 2017 or a quarter such as 2017-Q2) to know which edition applies")
     editions = Editions(registry)
@@ -187,18 +206,18 @@ class Session:
                 value = [v for _, v, _, _ in found] if found else None
             else:
                 value = found[0][1] if found else None
-            where = ", ".join(f"{per}: {_text(v)} (run {rid_}{'' if mid == self.m.id else ', ' + mid})" for per, v, rid_, mid in found)
+            where = ", ".join(f"{per}: {text(v, brackets=True)} (run {rid_}{'' if mid == self.m.id else ', ' + mid})" for per, v, rid_, mid in found)
             if name in record and record[name] not in (None, ""):
                 if value is not None and not self._same(name, record[name], value):
-                    record["__error__"] = (f"{name}: the record gives {_text(record[name])} but the history has {_text(value)} "
-                                           f"({where}); remove one of them")
+                    record["__error__"] = (f"{name}: the record gives {text(record[name], brackets=True)} but the history has "
+                                           f"{text(value, brackets=True)} ({where}); remove one of them")
                 continue
             if value is None:
                 looked = ", ".join(str(x) for x in periods)
                 provenance.append(f"{name}: no stored {src.evaluation} result of record {rid} for {looked} (organisation {p.organisation.id})")
                 continue
             record[name] = value
-            provenance.append(f"{name} = {_text(value)} from the history: {src.evaluation} {src.output} of {where}")
+            provenance.append(f"{name} = {text(value, brackets=True)} from the history: {src.evaluation} {src.output} of {where}")
         return record
 
     def _same(self, name: str, given: Any, stored: Any) -> bool:
@@ -227,14 +246,6 @@ class Session:
         if self.writer is not None:
             self.writer.discard()
             self.writer = None
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, list):
-        return "[" + ", ".join(_text(v) for v in value) + "]"
-    if isinstance(value, Decimal):
-        return number(value)
-    return str(value)
 
 
 # -- verify -----------------------------------------------------------------------------------------
@@ -313,4 +324,4 @@ def _loads(text: str) -> Any:
     return json.loads(text, parse_float=Decimal)
 
 
-__all__ = ["Plan", "RunError", "Session", "StorageError", "Verification", "canonical", "plan_run", "sha256", "verify"]
+__all__ = ["Plan", "RunError", "Session", "StorageError", "Verification", "canonical", "day_resolver", "plan_run", "sha256", "verify"]

@@ -19,8 +19,10 @@ import json
 import math
 from decimal import Decimal
 from fractions import Fraction as F
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
+from ..atomic import check_folder
 from ..errors import AdistemeError
 from ..analysis.ranges import Analysis, Examples, Use, band_interval, classify, filler, gap_interval, show, to_decimal
 from ..language.values import number
@@ -69,6 +71,16 @@ def generate(m: Methodology, evaluation: Optional[str] = None, *, today: Optiona
         raise TestgenError(f"{m.id}{' ' + evaluation if evaluation else ''}: no band bound or table row to test "
                            "(no evaluation rates with a scale or reads one through points()/band(), and no input takes a table's rows)")
     return "\n".join(head + body) + "\n"
+
+
+def write_new(cases: str, path: str | Path) -> int:
+    """Write generated cases to a file that does not exist yet (never over one); the number of cases."""
+    if Path(path).exists():
+        raise TestgenError(f"{path} exists already; testgen never overwrites a file")
+    check_folder(path)
+    with open(path, "x", encoding="utf-8") as fh:  # "x": never overwrite, even in a race
+        fh.write(cases)
+    return cases.count("\n  - name:")
 
 
 # -- scales --------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """`adisteme amend`: a new edition's file from an old one, and `adisteme diff` after the drafter's edit."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from pathlib import Path
@@ -9,7 +10,8 @@ import yaml
 from click.testing import CliRunner
 
 import cli
-from engine.editions.registry import load_methodology
+from engine.editions.amend import amend as amend_edition
+from engine.editions.registry import Registry, load_methodology
 
 ROOT = Path(__file__).resolve().parents[2]
 WKO = ROOT / "methodologies" / "wko-maslikhat" / "2017.yaml"
@@ -104,3 +106,34 @@ def test_amend_beside_the_old_edition_records_the_act_and_copies_the_tests(tmp_p
     assert "wko-maslikhat@2018" in listed.output and "2018-03-01" in listed.output
     t = invoke("-M", tmp_path, "test", folder / "2018.tests.yaml")
     assert t.exit_code == 0, t.output[-2000:]
+
+
+def test_an_acts_file_the_new_entry_would_not_validate_is_left_as_it_was(tmp_path):
+    shutil.copytree(WKO.parent, tmp_path / "wko-maslikhat")
+    acts = tmp_path / "wko-maslikhat" / "acts.yaml"
+    # the 2017 act names an interpretation the file does not define: any text with it stays invalid
+    broken = acts.read_text(encoding="utf-8").replace("    supersedes: []\n", "    supersedes: []\n    interpretations: [no-such-reading]\n")
+    acts.write_text(broken, encoding="utf-8")
+    r = invoke("-M", tmp_path, "amend", "wko-maslikhat@2017", "--edition", "2018", "--valid-from", "2018-03-01",
+               "--act", "decision No. 12-3 of 14.02.2018")
+    assert r.exit_code == 0, r.output
+    assert f"{acts} was not changed: the new entry would not validate (interpretation 'no-such-reading' is not defined)" in r.stderr
+    assert acts.read_text(encoding="utf-8") == broken
+    assert sorted(p.name for p in acts.parent.iterdir() if p.name.startswith(".")) == []  # no half-written file left
+
+
+def test_recording_the_act_leaves_no_temporary_file(tmp_path):
+    shutil.copytree(WKO.parent, tmp_path / "wko-maslikhat")
+    r = invoke("-M", tmp_path, "amend", "wko-maslikhat@2017", "--edition", "2018", "--valid-from", "2018-03-01", "--act", "No. 1")
+    assert r.exit_code == 0, r.output
+    assert f"updated {tmp_path / 'wko-maslikhat' / 'acts.yaml'}" in r.stdout
+    assert [p.name for p in (tmp_path / "wko-maslikhat").iterdir() if p.name.startswith(".") or p.suffix == ".new"] == []
+
+
+def test_the_amended_edition_names_the_other_files_it_wrote(tmp_path):
+    shutil.copytree(WKO.parent, tmp_path / "wko-maslikhat")
+    done = amend_edition(Registry.default([tmp_path]), "wko-maslikhat@2017", "2018", dt.date(2018, 3, 1), act_name="No. 1", tests=True)
+    folder = tmp_path / "wko-maslikhat"
+    assert done.also_written() == [f"created {folder / '2018.tests.yaml'}", f"updated {folder / 'acts.yaml'}"]
+    plain = amend_edition(Registry.default([tmp_path]), "wko-maslikhat@2017", "2019", dt.date(2019, 1, 1))
+    assert plain.also_written() == []

@@ -289,3 +289,15 @@ def test_acts_command(tmp_path):
     assert '"methodology": "testfam@2018"' in result.output
     assert runner.invoke(cli.main, ["acts", "zhanibek", "--as-of", "30.06.2022"]).exit_code == 2
     assert "Example" in runner.invoke(cli.main, ["acts", "--help"]).output
+
+
+def test_an_answer_is_the_resolution_or_the_error_as_data(testfam):
+    assert testfam.answer("testfam", D("2017-07-01"))["methodology"] == "testfam@2018"
+    # 2016 is listed in acts.yaml only: the day is governed by an act that is not encoded
+    none = testfam.answer("testfam", D("2016-06-01"))
+    assert set(none) == {"error", "kind", "act"}
+    assert none["kind"] == "not-encoded" and none["act"] == "order No. 1 of 01.01.2016"
+    assert none["error"].startswith("testfam: on 2016-06-01 order No. 1 of 01.01.2016 was in force; that edition is not encoded")
+    with pytest.raises(EditionError) as caught:
+        testfam.resolve("testfam", D("2016-06-01"))
+    assert [r["id"] for r in caught.value.as_dict()["interpretations"]] == ["test-dates"]

@@ -1,10 +1,12 @@
-"""The lines people read for list, acts, history and verify."""
+"""The lines people read for list, acts, history, verify and beside a calendar."""
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
-from engine.formats.reports import act_lines, run_lines, verification_lines
+from engine.editions.yearcal import YearCalendar
+from engine.formats.deadlines import calendar_notes
+from engine.formats.reports import act_lines, answer_line, run_lines, verification_lines
 
 
 def act(**given) -> dict:
@@ -37,3 +39,19 @@ def test_a_verification_tells_only_the_outputs_that_changed():
     lines = verification_lines(v)
     assert lines[2] == "  results: 1 of 2 reproduce"
     assert lines[3:] == ["    X: outputs differ", "      score: 2.6 then, 3 now", "  problem: 1 result differs", "does NOT reproduce"]
+
+
+def test_the_answer_of_acts_as_of_is_the_edition_and_why_or_the_error():
+    day = dt.date(2023, 5, 1)
+    found = {"methodology": "zhanibek@2023", "why": ["No. 42 is in force", "which includes 2023-05-01"]}
+    assert answer_line(day, found) == "\non 2023-05-01: zhanibek@2023 — No. 42 is in force; which includes 2023-05-01"
+    assert answer_line(day, {"error": "no act", "kind": "gap", "act": ""}) == "\non 2023-05-01: no act"
+
+
+def test_beside_a_calendar_each_problem_then_each_edition_in_force():
+    cal = YearCalendar("o", 2017, {}, spans=[
+        {"from": dt.date(2017, 1, 1), "to": dt.date(2017, 6, 30), "methodology": "f@1", "how": "date", "why": ["a", "b"]},
+        {"from": dt.date(2017, 7, 1), "to": dt.date(2017, 12, 31), "error": "nothing applies", "why": []}],
+        problems=["2017-07-01 … 2017-12-31: nothing applies"])
+    assert calendar_notes(cal) == ["adisteme: 2017-07-01 … 2017-12-31: nothing applies",
+                                   "note: 2017-01-01 … 2017-06-30: f@1 (date): a; b"]

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from engine.editions.registry import Registry
 from engine.evaluation.cohorts import make_evaluator
-from engine.formats.atomic import OutputError
+from engine.atomic import OutputError
 from engine.formats.output import columns
 from engine.formats.writers import WRITERS, CsvWriter, result_writer, run_facts
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,7 +15,10 @@ import pytest
 from editions_fixture import invoke
 from editions_fixture import make_orgs, make_testfam
 from engine.editions.in_time import Editions
-from engine.history.organisations import ORG_ENV_VAR, load_organisations, resolve_on, resolve_period
+from engine.history.organisations import (ORG_ENV_VAR, OrgError, answer_on, bind, load_organisations, registered, resolve_on,
+                                          resolve_period)
+from engine.history.runs import load_org
+from engine.history.storage import open_storage
 from engine.calendar.periods import Period
 from engine.editions.registry import ENV_VAR, Registry
 
@@ -235,3 +239,52 @@ def test_the_old_form_still_works_and_an_explicit_period_checks_nothing_it_canno
     assert invoke("evaluate", "wko-maslikhat@2017", "quarterly", "-i", QUARTERLY).exit_code == 0
     result = invoke("evaluate", "mne@2017", "quarterly", "--period", "2017-Q1", "-i", ROOT / "examples" / "mne" / "quarterly-2017.csv")
     assert result.exit_code == 0 and "its validity dates are unknown" in result.stderr
+
+
+# -- the same, through the engine: bind, answer_on, registered --------------------------------------------
+def test_bind_records_the_binding_and_says_what_applies_on_its_day(tmp_path):
+    store = open_storage(tmp_path / "h.sqlite3")
+    org = load_org("mne-rk", store)
+    bound = bind(org, "zhanibek", D("2023-05-01"), None, "  test  ", " me ", store, Registry.default())
+    assert (bound.binding.reason, bound.binding.by) == ("test", "me")  # said without the spaces around
+    # No. 42 is in force from 13.04.2023 (zhanibek's acts.yaml and its edition's validity)
+    assert bound.resolution.methodology_id == "zhanibek@2023" and bound.problem is None
+    assert [b.family for b in store.bindings("mne-rk")] == ["zhanibek"]
+
+
+def test_a_binding_no_encoded_edition_serves_yet_is_still_recorded(tmp_path):
+    store = open_storage(tmp_path / "h.sqlite3")
+    bound = bind(load_org("mne-rk", store), "zhanibek", D("2022-05-01"), None, "test", "me", store, Registry.default())
+    assert bound.resolution is None and bound.problem.kind == "not-encoded"  # No. 54 governed 2022
+    assert len(store.bindings("mne-rk")) == 1
+
+
+@pytest.mark.parametrize("family, edition, reason, needle", [
+    ("nofamily", None, "r", "no methodology family 'nofamily'"),
+    ("mne", None, " ", "--reason and --by must not be empty"),
+    ("zhanibek", "2018", "r", "zhanibek@2018 (resolution No. 54 of 28.03.2018) is not encoded"),
+])
+def test_a_refused_binding_is_not_recorded(tmp_path, family, edition, reason, needle):
+    store = open_storage(tmp_path / "h.sqlite3")
+    with pytest.raises(OrgError, match=re.escape(needle)):
+        bind(load_org("mne-rk", store), family, D("2023-05-01"), edition, reason, "me", store, Registry.default())
+    assert store.bindings("mne-rk") == []
+
+
+def test_answer_on_gives_the_error_with_its_interpretations():
+    org = load_organisations()["zhanibek-akim-apparatus"]
+    eds = Editions(Registry.default())
+    assert answer_on(org, D("2023-05-01"), eds)["methodology"] == "zhanibek@2023"
+    none = answer_on(org, D("2022-06-30"), eds)
+    assert none["kind"] == "not-encoded" and none["act"] == "resolution No. 54 of 28.03.2018"
+    assert set(none) == {"error", "kind", "act", "interpretations"}
+
+
+def test_registered_adds_each_recorded_binding_to_its_own_organisation(tmp_path):
+    store = open_storage(tmp_path / "h.sqlite3")
+    store.add_binding("mne-rk", "zhanibek", D("2023-05-01"), None, "test", "me")
+    orgs = {o.id: o for o in registered(store.bindings())}
+    assert set(orgs) == set(load_organisations())
+    assert [b.family for b in orgs["mne-rk"].bindings][-1] == "zhanibek"
+    assert all(b.organisation == o.id for o in orgs.values() for b in o.bindings)
+    assert len(orgs["wko-maslikhat-apparatus"].bindings) == len(load_organisations()["wko-maslikhat-apparatus"].bindings)

@@ -5,13 +5,15 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
 import cli
 from engine.evaluation.evaluator import Evaluator
 from engine.editions.registry import Registry
-from engine.testing.testgen import generate
+from engine.testing import testgen
+from engine.testing.testgen import generate, write_new
 from engine.testing.cases import load_cases
 
 from snippets import act_head
@@ -133,3 +135,15 @@ def test_one_case_per_table_row(tmp_path):
     assert [c["input"] for c in data["cases"]] == [{"category": "A-1"}, {"category": "B-2"}]
     assert [c["cite"] for c in data["cases"]] == ["Annex 1, row 1", "Annex 1, row 2"]
     assert all(c["expect"] == {} for c in data["cases"])
+
+
+def test_written_cases_go_to_a_new_file_only(tmp_path):
+    cases = generate(Registry.default().get("wko-maslikhat@2017"), "annual")
+    path = tmp_path / "cases.tests.yaml"
+    count = write_new(cases, path)
+    assert path.read_text(encoding="utf-8") == cases
+    assert count == len(re.findall(r"^  - name:", cases, re.M)) and count > 0
+    path.write_text("mine", encoding="utf-8")
+    with pytest.raises(testgen.TestgenError, match="exists already; testgen never overwrites a file"):
+        write_new(cases, path)
+    assert path.read_text(encoding="utf-8") == "mine"

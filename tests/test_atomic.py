@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import EXIT_USAGE, AdistemeError
-from engine.formats.atomic import Destination, OutputError, atomic_path, check_folder
+from engine.atomic import Destination, OutputError, atomic_path, check_folder
 
 
 def leftovers(folder) -> list[str]:

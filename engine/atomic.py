@@ -1,12 +1,15 @@
-"""Output written whole or not at all: to a temporary name beside the target, renamed on success and
-removed on failure, so that an interrupted or failed run never leaves half a file behind."""
+"""Files written whole or not at all: to a temporary name beside the target, renamed on success and
+removed on failure, so that an interrupted or failed run never leaves half a file behind.
+
+A bottom-layer module (it imports only the error root): results and calendars (engine/formats/) and
+the drafter's files (engine/editions/amend.py) are all written through it."""
 from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Callable, Iterator, Optional
 
-from ..errors import AdistemeError
+from .errors import AdistemeError
 
 
 class OutputError(AdistemeError):
